@@ -1,0 +1,36 @@
+/// Everything a project defines — the unit `larder plan` and `larder apply` register.
+///
+/// A definitions module exposes one `repository`; the `larder` executable links it.
+///
+/// ```swift
+/// public let repository = FeatureRepository(
+///     project: "rides",
+///     entities: [driver, customer],
+///     sources: [driverStatsSource, customerStatsSource],
+///     views: [driverStats, customerStats],
+///     services: [rides])
+/// ```
+public struct FeatureRepository: Sendable {
+    /// The project name; namespaces online keys and the registry.
+    public let project: String
+    public let entities: [Entity]
+    public let sources: [Source]
+    public let views: [FeatureView]
+    public let services: [FeatureService]
+
+    public init(
+        project: String, entities: [Entity], sources: [Source], views: [FeatureView],
+        services: [FeatureService]
+    ) {
+        self.project = project
+        self.entities = entities
+        self.sources = sources
+        self.views = views
+        self.services = services
+    }
+
+    public func entity(named name: String) -> Entity? { entities.first { $0.name == name } }
+    public func source(named name: String) -> Source? { sources.first { $0.name == name } }
+    public func view(named name: String) -> FeatureView? { views.first { $0.name == name } }
+    public func service(named name: String) -> FeatureService? { services.first { $0.name == name } }
+}

@@ -1,0 +1,107 @@
+/// A UTC instant with microsecond precision — the type of every event and created time.
+///
+/// ```swift
+/// let t = try Timestamp(parsing: "2026-01-01T08:30:00Z")
+/// t.description                       // "2026-01-01T08:30:00.000000Z"
+/// t.adding(.hours(-1)) < t            // true
+/// ```
+public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    public var microsecondsSinceEpoch: Int64
+
+    public init(microsecondsSinceEpoch: Int64) {
+        self.microsecondsSinceEpoch = microsecondsSinceEpoch
+    }
+
+    public static let microsecondsPerSecond: Int64 = 1_000_000
+    public static let microsecondsPerDay: Int64 = 86_400_000_000
+
+    /// The current time, truncated to microseconds.
+    public static func now() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(microsecondsSinceEpoch: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000)
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
+    }
+
+    /// This instant moved by `interval` (negative intervals move back).
+    public func adding(_ interval: TimeSpan) -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: microsecondsSinceEpoch &+ interval.microseconds)
+    }
+
+    /// The instant truncated to the start of its UTC hour.
+    public var startOfHour: Timestamp {
+        let h: Int64 = 3_600_000_000
+        return Timestamp(microsecondsSinceEpoch: floorDiv(microsecondsSinceEpoch, h) * h)
+    }
+
+    /// The instant truncated to the start of its UTC day.
+    public var startOfDay: Timestamp {
+        let d = Timestamp.microsecondsPerDay
+        return Timestamp(microsecondsSinceEpoch: floorDiv(microsecondsSinceEpoch, d) * d)
+    }
+
+    /// ISO-8601 in UTC with six fractional digits, e.g. `2026-01-01T08:30:00.000000Z`.
+    public var description: String { iso8601(fractionalDigits: 6) }
+
+    /// ISO-8601 in UTC with 0, 3 or 6 fractional digits.
+    public func iso8601(fractionalDigits: Int = 6) -> String {
+        let us = microsecondsSinceEpoch
+        let days = floorDiv(us, Timestamp.microsecondsPerDay)
+        let inDay = us - days * Timestamp.microsecondsPerDay
+        let (y, m, d) = civilFromDays(days)
+        let secs = inDay / 1_000_000, frac = inDay % 1_000_000
+        var s = String(y).leftPadded(to: 4) + "-" + String(m).leftPadded(to: 2) + "-" + String(d).leftPadded(to: 2)
+        s += "T" + String(secs / 3600).leftPadded(to: 2) + ":" + String(secs / 60 % 60).leftPadded(to: 2)
+        s += ":" + String(secs % 60).leftPadded(to: 2)
+        switch fractionalDigits {
+        case 0: break
+        case 3: s += "." + String(frac / 1000).leftPadded(to: 3)
+        default: s += "." + String(frac).leftPadded(to: 6)
+        }
+        return s + "Z"
+    }
+}
+
+/// Floor division for negative instants (before 1970).
+@inlinable
+func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+}
+
+/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+@inlinable
+func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let mp = (month + 9) % 12
+    let doy = (153 * mp + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01.
+func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

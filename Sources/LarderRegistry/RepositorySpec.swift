@@ -1,0 +1,103 @@
+public import Larder
+
+/// The registrable description of a ``FeatureRepository``: everything but the transform closures,
+/// which are recorded by name and version. This is what a registry version stores (as canonical JSON)
+/// and what `larder plan` compares.
+public struct RepositorySpec: Codable, Sendable, Equatable {
+    public var project: String
+    public var entities: [EntitySpec]
+    public var sources: [SourceSpec]
+    public var views: [ViewSpec]
+    public var services: [ServiceSpec]
+
+    public init(project: String, entities: [EntitySpec], sources: [SourceSpec], views: [ViewSpec], services: [ServiceSpec]) {
+        self.project = project
+        self.entities = entities
+        self.sources = sources
+        self.views = views
+        self.services = services
+    }
+
+    public func entity(_ name: String) -> EntitySpec? { entities.first { $0.name == name } }
+    public func source(_ name: String) -> SourceSpec? { sources.first { $0.name == name } }
+    public func view(_ name: String) -> ViewSpec? { views.first { $0.name == name } }
+    public func service(_ name: String) -> ServiceSpec? { services.first { $0.name == name } }
+}
+
+/// A registered entity.
+public struct EntitySpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var joinKey: String
+    public var keyType: ValueType
+    public var description: String
+    public var owner: String?
+    public var tags: [String: String]
+}
+
+/// A registered source. `kind` is `csv`, `parquet` or `sqlite`; `table` is set for SQLite only.
+public struct SourceSpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var kind: String
+    public var path: String
+    public var table: String?
+    public var eventTimestampColumn: String
+    public var createdTimestampColumn: String?
+    public var description: String
+}
+
+/// A registered feature field.
+public struct FieldSpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var type: ValueType
+    public var nullable: Bool
+    public var description: String
+}
+
+/// A registered feature view. Durations are in microseconds; the transform is `name@version`.
+public struct ViewSpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var entities: [String]
+    public var ttlMicroseconds: Int64?
+    public var source: String
+    public var fields: [FieldSpec]
+    public var transform: String?
+    public var online: Bool
+    public var offline: Bool
+    public var tags: [String: String]
+    public var owner: String?
+    public var description: String
+    public var schedule: String?
+    public var lookbackMicroseconds: Int64?
+
+    public var ttl: TimeSpan? { ttlMicroseconds.map(TimeSpan.init(microseconds:)) }
+    public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+}
+
+/// A registered feature service: an ordered list of `view:feature` references.
+public struct ServiceSpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var features: [FeatureReference]
+    public var description: String
+    public var owner: String?
+    public var tags: [String: String]
+}
+
+/// A `view:feature` reference, the form Feast clients and `--features` use.
+public struct FeatureReference: Codable, Sendable, Hashable, CustomStringConvertible {
+    public var view: String
+    public var feature: String
+
+    public init(view: String, feature: String) {
+        self.view = view
+        self.feature = feature
+    }
+
+    /// Reads `view:feature`; `nil` when the text has no single colon between two names.
+    public init?(parsing text: some StringProtocol) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        self.init(view: String(parts[0]), feature: String(parts[1]))
+    }
+
+    public var description: String { "\(view):\(feature)" }
+}
