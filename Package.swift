@@ -23,19 +23,48 @@ let package = Package(
         // C libraries, each behind one Swift wrapper.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
 
         // definitions → registry → sources → transforms → offline | online → training | serving
         .target(name: "Larder", swiftSettings: swiftSettings),
         .target(name: "LarderRegistry", dependencies: ["Larder", "CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "LarderColumnar", dependencies: ["Larder"], swiftSettings: swiftSettings),
+        .target(name: "LarderParquet", dependencies: ["Larder", "LarderColumnar", "CZstd", "CSnappy"], swiftSettings: swiftSettings),
+        .target(name: "LarderCSV", dependencies: ["Larder", "LarderColumnar"], swiftSettings: swiftSettings),
+        .target(name: "LarderDemoData", dependencies: ["Larder", "LarderColumnar", "LarderCSV"], swiftSettings: swiftSettings),
+        .target(
+            name: "LarderSources", dependencies: ["Larder", "LarderColumnar", "LarderParquet", "LarderCSV", "LarderRegistry"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "LarderOffline", dependencies: ["Larder", "LarderColumnar", "LarderParquet", "LarderCSV", "LarderRegistry", "LarderSources"],
+            swiftSettings: swiftSettings),
         .target(name: "Definitions", dependencies: ["Larder"], path: "definitions", swiftSettings: swiftSettings),
         .executableTarget(
             name: "LarderCLI",
             dependencies: [
-                "Larder", "LarderRegistry", "Definitions",
+                "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderCSV",
+                "LarderDemoData", "LarderSources", "LarderOffline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "ParquetInterop", dependencies: ["Larder", "LarderColumnar", "LarderParquet"],
+            path: "Sources/ParquetInterop", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "ColumnarBenchmark", dependencies: ["Larder", "LarderColumnar", "LarderParquet"],
+            path: "Benchmarks/ColumnarBenchmark", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "CSVBenchmark", dependencies: ["Larder", "LarderColumnar", "LarderCSV", "LarderDemoData"],
+            path: "Benchmarks/CSVBenchmark", swiftSettings: swiftSettings),
+
+        .testTarget(name: "LarderColumnarTests", dependencies: ["Larder", "LarderColumnar"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LarderParquetTests", dependencies: ["Larder", "LarderColumnar", "LarderParquet"],
+            resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "LarderCSVTests", dependencies: ["Larder", "LarderColumnar", "LarderCSV"], swiftSettings: swiftSettings),
+        .testTarget(name: "LarderDemoDataTests", dependencies: ["Larder", "LarderColumnar", "LarderCSV", "LarderDemoData"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderTests", dependencies: ["Larder"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderRegistryTests", dependencies: ["Larder", "LarderRegistry"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderCLITests", dependencies: ["LarderCLI", "Larder", "LarderRegistry", "Definitions"], swiftSettings: swiftSettings),

@@ -2,6 +2,8 @@ import Definitions
 import Foundation
 import Larder
 import LarderRegistry
+import LarderSources
+import LarderOffline
 
 /// The compiled definitions and the state directory a command works on.
 struct Project {
@@ -30,9 +32,38 @@ struct Project {
 
     /// Validates the compiled definitions against the sources' actual columns.
     func validatedSpec() throws -> RepositorySpec {
-        let reader = SourceColumnReader(dataDirectory: options.dataDirectory)
+        let reader = SourceColumnsReader(dataDirectory: options.dataDirectory)
         let issues = DefinitionValidator(sourceColumns: { try reader.columns(of: $0) }).validate(repository)
         if !issues.isEmpty { throw DefinitionValidationError(issues: issues) }
         return RepositorySpec(repository)
+    }
+
+    /// The compiled definitions, checked to be the registered ones: materializing or serving
+    /// definitions that were never applied would store data the registry cannot describe.
+    func appliedRepository() throws -> (FeatureRepository, RegisteredVersion) {
+        let version = try registered()
+        let compiled = try Registry.contentHash(RepositorySpec(repository))
+        guard compiled == version.contentHash else {
+            throw CLIError("the compiled definitions differ from registry version \(version.number): run `larder plan` to see how, then `larder apply`")
+        }
+        return (repository, version)
+    }
+
+    /// The views named on the command line (all when none), or an error listing the known ones.
+    func views(named names: [String]) throws -> [FeatureView] {
+        if names.isEmpty { return repository.views }
+        return try names.map { name in
+            guard let view = repository.view(named: name) else {
+                throw CLIError("no view named \(name); views: \(repository.views.map(\.name).joined(separator: ", "))")
+            }
+            return view
+        }
+    }
+}
+
+extension Project {
+    /// The online store to materialize into; `nil` until the online layer is configured.
+    func onlineSink(enabled: Bool) throws -> (any OnlineSink)? {
+        nil
     }
 }

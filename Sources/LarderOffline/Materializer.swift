@@ -1,0 +1,135 @@
+public import Larder
+public import LarderColumnar
+public import LarderRegistry
+public import LarderSources
+import Foundation
+
+/// Where materialized rows go besides the offline store — the online store implements it, so this
+/// layer does not depend on Redis.
+public protocol OnlineSink: Sendable {
+    /// Writes the newest row per entity of `rows` (the view's stored schema); returns rows written.
+    func write(view: FeatureView, rows: ColumnBatch) throws -> Int
+}
+
+/// What one materialization did.
+public struct MaterializationReport: Sendable {
+    public var jobID: Int64
+    public var interval: EventInterval
+    public var views: [ViewReport]
+
+    public struct ViewReport: Sendable {
+        public var view: String
+        public var rowsRead: Int
+        public var rowsOffline: Int
+        public var rowsOnline: Int
+        public var seconds: Double
+    }
+}
+
+/// A progress update for a terminal: which view, rows so far, and the phase.
+public struct MaterializationProgress: Sendable {
+    public var view: String
+    public var phase: String
+    public var rows: Int
+    public var elapsed: Double
+}
+
+/// Runs a materialization job: for each view, read its source in `[start, end)`, build the stored rows
+/// through the view's transform (types and nullability checked), stage them in the offline store, then
+/// commit every view at once and write the newest rows online. A bad row stops the job before anything
+/// is committed; the error names the file, row and reason.
+///
+/// ```swift
+/// let materializer = try Materializer(repository: repository, home: ".larder", dataDirectory: "data")
+/// let report = try materializer.run(views: repository.views, interval: interval, trigger: "manual")
+/// ```
+public final class Materializer: Sendable {
+    public let repository: FeatureRepository
+    public let registry: Registry
+    public let store: OfflineStore
+    public let jobs: JobLog
+    public let reader: SourceReader
+    public let online: (any OnlineSink)?
+
+    public init(repository: FeatureRepository, home: String, dataDirectory: String, online: (any OnlineSink)? = nil) throws {
+        self.repository = repository
+        registry = try Registry(home: home)
+        store = try OfflineStore(home: home, database: registry.database)
+        jobs = try JobLog(database: registry.database)
+        reader = SourceReader(dataDirectory: dataDirectory)
+        self.online = online
+    }
+
+    public func run(views: [FeatureView], interval: EventInterval, trigger: String, offline: Bool = true, online writeOnline: Bool = true,
+                    progress: @Sendable (MaterializationProgress) -> Void = { _ in }) throws -> MaterializationReport {
+        guard !interval.isEmpty else {
+            throw MaterializationError("the interval \(interval) is empty: --end must be after --start")
+        }
+        _ = try jobs.failAbandoned()
+        try store.removeOrphans(liveJobs: try jobs.liveRunningJobs())
+        let jobID = try jobs.start(trigger: trigger, views: views.map(\.name), interval: interval)
+        var staged: [OfflineStore.StagedView] = []
+        var reports: [MaterializationReport.ViewReport] = []
+        var built: [(FeatureView, ColumnBatch)] = []
+        do {
+            for view in views {
+                let started = Date()
+                func tick(_ phase: String, _ rows: Int) {
+                    progress(MaterializationProgress(view: view.name, phase: phase, rows: rows, elapsed: Date().timeIntervalSince(started)))
+                }
+                tick("reading \(view.source.name)", 0)
+                let (names, types) = ViewRowBuilder.sourceColumns(of: view)
+                let rows = try reader.read(view.source, columns: names.isEmpty ? nil : names, types: types, interval: interval)
+                tick("transforming", rows.batch.rowCount)
+                let stored = try ViewRowBuilder(view: view).build(rows)
+                var offlineRows = 0
+                if offline && view.offline {
+                    tick("writing offline", stored.rowCount)
+                    let s = try store.stage(view: view.name, rows: stored, interval: interval, jobID: jobID)
+                    staged.append(s)
+                    offlineRows = s.rowsWritten
+                }
+                built.append((view, stored))
+                reports.append(.init(view: view.name, rowsRead: rows.batch.rowCount, rowsOffline: offlineRows, rowsOnline: 0,
+                                     seconds: Date().timeIntervalSince(started)))
+                tick("staged", stored.rowCount)
+            }
+            let totals = reports.reduce(into: (read: 0, offline: 0)) { $0.read += $1.rowsRead; $0.offline += $1.rowsOffline }
+            let onlineWanted = writeOnline && online != nil
+            try store.commit(staged, jobID: jobID) { [jobs] db in
+                if !onlineWanted {
+                    try JobLog.finish(db, id: jobID, status: .succeeded, rowsRead: Int64(totals.read), rowsOffline: Int64(totals.offline),
+                                      rowsOnline: 0, error: nil)
+                }
+                _ = jobs
+            }
+        } catch {
+            store.discard(staged)
+            try? jobs.finish(id: jobID, status: .failed, rowsRead: 0, rowsOffline: 0, rowsOnline: 0, error: "\(error)")
+            throw error
+        }
+        if writeOnline, let online {
+            do {
+                for (index, (view, stored)) in built.enumerated() where view.online {
+                    progress(MaterializationProgress(view: view.name, phase: "writing online", rows: stored.rowCount, elapsed: 0))
+                    reports[index].rowsOnline = try online.write(view: view, rows: stored)
+                }
+                try jobs.finish(id: jobID, status: .succeeded, rowsRead: Int64(reports.reduce(0) { $0 + $1.rowsRead }),
+                                rowsOffline: Int64(reports.reduce(0) { $0 + $1.rowsOffline }),
+                                rowsOnline: Int64(reports.reduce(0) { $0 + $1.rowsOnline }), error: nil)
+            } catch {
+                try? jobs.finish(id: jobID, status: .failed, rowsRead: Int64(reports.reduce(0) { $0 + $1.rowsRead }),
+                                 rowsOffline: Int64(reports.reduce(0) { $0 + $1.rowsOffline }), rowsOnline: 0,
+                                 error: "online write failed after the offline store committed (re-run to retry; writes are idempotent): \(error)")
+                throw error
+            }
+        }
+        return MaterializationReport(jobID: jobID, interval: interval, views: reports)
+    }
+}
+
+/// A materialization request that cannot run.
+public struct MaterializationError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

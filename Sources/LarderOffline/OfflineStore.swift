@@ -1,0 +1,176 @@
+public import Larder
+public import LarderColumnar
+public import LarderParquet
+public import LarderRegistry
+import Dispatch
+import Foundation
+
+/// The offline store: each view's rows as Parquet files under `<home>/offline/<view>/date=YYYY-MM-DD/`,
+/// one live file per view and UTC day, listed in the ``OfflineCatalog``.
+///
+/// Writing is two-phase. ``stage(view:rows:interval:jobID:)`` writes new day files beside the live
+/// ones (a re-materialized interval's old rows are dropped from them, rows outside it are kept) and
+/// returns them; ``commit(_:jobID:)`` swaps them into the catalog in one transaction and only then
+/// deletes what they supersede. A crash before the commit leaves orphans that ``removeOrphans()``
+/// deletes and a catalog exactly as before; after it, the new state is complete.
+///
+/// ```swift
+/// let store = try OfflineStore(home: ".larder", database: registry.database)
+/// let staged = try store.stage(view: driverStats, rows: stored, interval: day, jobID: 7)
+/// try store.commit([staged], jobID: 7)
+/// let all = try store.read(view: "driver_stats", columns: nil)
+/// ```
+public final class OfflineStore: Sendable {
+    public let home: String
+    public let catalog: OfflineCatalog
+    public let writeOptions: ParquetWriteOptions
+
+    public init(home: String, database: SQLiteDatabase, writeOptions: ParquetWriteOptions = ParquetWriteOptions()) throws {
+        self.home = home
+        self.catalog = try OfflineCatalog(database: database)
+        self.writeOptions = writeOptions
+    }
+
+    /// The directory of a view's files, relative to the state directory.
+    public static func directory(view: String) -> String { "offline/\(view)" }
+
+    static func dayName(_ day: Timestamp) -> String { String(day.iso8601(fractionalDigits: 0).prefix(10)) }
+
+    /// The files one view writes for one interval, ready to commit.
+    public struct StagedView: Sendable {
+        public var view: String
+        public var interval: EventInterval
+        public var files: [StagedFile]
+        public var rowsWritten: Int
+    }
+
+    /// Writes `rows` (the view's stored schema) for `interval` as new day files, merging in the live
+    /// files' rows that fall outside the interval. Nothing becomes visible until ``commit(_:jobID:)``.
+    public func stage(view: String, rows: ColumnBatch, interval: EventInterval, jobID: Int64) throws -> StagedView {
+        guard let time = rows.column(named: "event_timestamp") else {
+            throw OfflineStoreError(view: view, message: "rows to store have no event_timestamp column")
+        }
+        let dayMicros = Timestamp.microsecondsPerDay
+        var grouping: [Int64: [Int]] = [:]
+        let micros = time.timestampMicros
+        for i in 0..<micros.count {
+            let day = micros[i] >= 0 ? micros[i] / dayMicros : (micros[i] + 1) / dayMicros - 1
+            grouping[day, default: []].append(i)
+        }
+        let byDay = grouping
+        // Live files of days the interval touches lose their rows inside it, even with no new rows.
+        let existing = try catalog.files(view: view).filter { entry in
+            EventInterval(start: entry.day, end: entry.day.adding(.days(1))).overlaps(interval)
+        }
+        var days = Set(byDay.keys)
+        for entry in existing { days.insert(entry.day.microsecondsSinceEpoch / dayMicros) }
+        let existingByDay = Dictionary(existing.map { ($0.day.microsecondsSinceEpoch / dayMicros, $0) }, uniquingKeysWith: { a, _ in a })
+        let dayList = days.sorted()
+
+        let results = ConcurrentResults<StagedFile>(count: dayList.count)
+        DispatchQueue.concurrentPerform(iterations: dayList.count) { k in
+            results.set(k) {
+                let day = dayList[k]
+                var parts: [ColumnBatch] = []
+                if let indices = byDay[day] { parts.append(rows.gather(indices)) }
+                if let old = existingByDay[day] {
+                    let kept = try keepOutside(interval, of: try ParquetFile.read(home + "/" + old.path), view: view)
+                    if kept.rowCount > 0 { parts.append(try kept.selecting(rows.schema.names)) }
+                }
+                return try writeDay(view: view, day: Timestamp(microsecondsSinceEpoch: day * dayMicros), parts: parts, jobID: jobID)
+            }
+        }
+        let files = try results.values()
+        return StagedView(view: view, interval: interval, files: files, rowsWritten: rows.rowCount)
+    }
+
+    private func keepOutside(_ interval: EventInterval, of batch: ColumnBatch, view: String) throws -> ColumnBatch {
+        guard let time = batch.column(named: "event_timestamp") else {
+            throw OfflineStoreError(view: view, message: "a stored file has no event_timestamp column; the store is damaged")
+        }
+        let micros = time.timestampMicros
+        let kept = (0..<micros.count).filter { !interval.contains(micros: micros[$0]) }
+        return kept.count == micros.count ? batch : batch.gather(kept)
+    }
+
+    private func writeDay(view: String, day: Timestamp, parts: [ColumnBatch], jobID: Int64) throws -> StagedFile {
+        let batch = parts.count == 1 ? parts[0] : try ColumnBatch.concatenate(parts)
+        guard batch.rowCount > 0 else { return StagedFile(day: day, path: nil, rowCount: 0, minEvent: 0, maxEvent: 0) }
+        let relative = "\(Self.directory(view: view))/date=\(Self.dayName(day))/part-j\(jobID).parquet"
+        let full = home + "/" + relative
+        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var options = writeOptions
+        options.keyValueMetadata["larder.view"] = view
+        options.keyValueMetadata["larder.job"] = String(jobID)
+        try ParquetFile.write(batch, to: full, options: options)
+        let micros = batch.column(named: "event_timestamp")!.timestampMicros
+        return StagedFile(day: day, path: relative, rowCount: batch.rowCount, minEvent: micros.min() ?? 0, maxEvent: micros.max() ?? 0)
+    }
+
+    /// Makes staged files visible — all views of a job in one transaction — then deletes the files
+    /// they replace. `finish` runs inside the same transaction (e.g. to mark the job succeeded).
+    public func commit(_ staged: [StagedView], jobID: Int64, now: Timestamp = .now(),
+                       finish: @Sendable (SQLiteConnection) throws -> Void = { _ in }) throws {
+        let superseded = try catalog.database.withConnection { db in
+            try db.transaction { db in
+                var old: [String] = []
+                for view in staged {
+                    old += try OfflineCatalog.commit(db, view: view.view, interval: view.interval, jobID: jobID, files: view.files, now: now)
+                }
+                try finish(db)
+                return old
+            }
+        }
+        for path in superseded { try? FileManager.default.removeItem(atPath: home + "/" + path) }
+    }
+
+    /// Deletes staged files of a job that will not commit.
+    public func discard(_ staged: [StagedView]) {
+        for view in staged { for file in view.files { if let p = file.path { try? FileManager.default.removeItem(atPath: home + "/" + p) } } }
+    }
+
+    /// Deletes files under `offline/` that no committed catalog row names, except those of jobs still
+    /// running in a live process. Returns the deleted paths (relative).
+    @discardableResult
+    public func removeOrphans(liveJobs: Set<Int64>) throws -> [String] {
+        let root = home + "/offline"
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        let known = try catalog.allPaths()
+        var removed: [String] = []
+        while let item = walker.nextObject() as? String {
+            let relative = "offline/" + item
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: home + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  !known.contains(relative) else { continue }
+            if let job = Self.jobID(inFileName: (item as NSString).lastPathComponent), liveJobs.contains(job) { continue }
+            try? FileManager.default.removeItem(atPath: home + "/" + relative)
+            removed.append(relative)
+        }
+        return removed
+    }
+
+    static func jobID(inFileName name: String) -> Int64? {
+        guard let range = name.range(of: "part-j") else { return nil }
+        return Int64(name[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// A view's committed rows, projected to `columns`, optionally only days overlapping `interval`.
+    public func read(view: String, columns: [String]?, interval: EventInterval = .all) throws -> ColumnBatch? {
+        let files = try catalog.files(view: view).filter {
+            interval == .all || EventInterval(start: $0.day, end: $0.day.adding(.days(1))).overlaps(interval)
+        }
+        if files.isEmpty { return nil }
+        let results = ConcurrentResults<ColumnBatch>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { k in
+            results.set(k) { try ParquetFile.read(home + "/" + files[k].path, columns: columns) }
+        }
+        return try ColumnBatch.concatenate(try results.values())
+    }
+}
+
+/// The offline store is damaged or was asked something impossible.
+public struct OfflineStoreError: Error, Sendable, CustomStringConvertible {
+    public var view: String
+    public var message: String
+    public var description: String { "offline store, view \(view): \(message)" }
+}

@@ -1,0 +1,57 @@
+/// A Parquet file could not be read or written: says which file, which column (when known), what
+/// went wrong and how to fix it.
+///
+/// ```swift
+/// do { _ = try ParquetFile.read("/data/x.parquet") }
+/// catch { print(error) }  // "/data/x.parquet: column 'tags': unsupported: repeated (nested) columns ..."
+/// ```
+public struct ParquetError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The operating system refused an open/read/write/rename.
+        case io
+        /// The file does not start and end with the `PAR1` magic.
+        case notParquet
+        /// The file is damaged or inconsistent (truncated footer, bad offsets, corrupt page...).
+        case malformed
+        /// A valid Parquet feature Larder does not read (nested columns, INT96, other codecs...).
+        case unsupported
+        /// The caller asked for something that does not fit (unknown column, batch of another schema...).
+        case invalidArgument
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var file: String
+    public var column: String?
+
+    public init(_ kind: Kind, _ message: String, file: String = "", column: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.file = file
+        self.column = column
+    }
+
+    /// The same error with the file and column filled in where they were not known yet.
+    func located(file: String, column: String? = nil) -> ParquetError {
+        var e = self
+        if e.file.isEmpty { e.file = file }
+        if e.column == nil { e.column = column }
+        return e
+    }
+
+    var hint: String {
+        switch kind {
+        case .io: "check that the path exists and is readable/writable"
+        case .notParquet: "the file is not Parquet (or is truncated); re-export it as Parquet"
+        case .malformed: "the file is damaged; re-create it from its source"
+        case .unsupported: "rewrite the file with flat columns of supported types (e.g. pyarrow with default options)"
+        case .invalidArgument: "fix the call's arguments"
+        }
+    }
+
+    public var description: String {
+        var s = file.isEmpty ? "parquet" : file
+        if let column { s += ": column '\(column)'" }
+        return s + ": \(kind): \(message); \(hint)"
+    }
+}

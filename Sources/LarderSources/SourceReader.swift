@@ -1,0 +1,130 @@
+public import Larder
+import LarderColumnar
+import LarderCSV
+import LarderParquet
+import Foundation
+
+/// Reads a view's source — a CSV file, Parquet files (a path or a glob) or a SQLite table — keeping
+/// only rows whose event time falls in an interval.
+///
+/// ```swift
+/// let reader = SourceReader(dataDirectory: "data")
+/// let rows = try reader.read(driverStats.source, columns: ["driver_id", "event_timestamp", "conv_rate"],
+///                            types: ["driver_id": .int64], interval: day)
+/// ```
+public struct SourceReader: Sendable {
+    public let dataDirectory: String
+
+    public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
+
+    /// The absolute or data-relative path of a source file.
+    public func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : dataDirectory + "/" + path
+    }
+
+    /// The files a path names: itself, or every match of a glob (`events/*.parquet`), sorted.
+    public func files(matching path: String) -> [String] {
+        let full = resolve(path)
+        guard full.contains("*") || full.contains("?") || full.contains("[") else { return [full] }
+        return FileGlob.matches(full)
+    }
+
+    /// Reads `source`. `columns` projects (nil = all); `types` gives the wanted type of columns whose
+    /// type the file cannot tell (CSV) or that must be widened; rows outside `interval` are dropped.
+    public func read(_ source: Source, columns: [String]? = nil, types: [String: ValueType] = [:],
+                     interval: EventInterval = .all) throws -> SourceRows {
+        switch source.location {
+        case .csv(let path):
+            let file = resolve(path)
+            let batch = try readCSV(file, source: source, columns: columns, types: types)
+            return try filter(batch, source: source, location: file, isCSV: true, interval: interval, types: types)
+        case .parquet(let path):
+            let files = files(matching: path)
+            if files.isEmpty {
+                throw SourceError(location: resolve(path), message: "no Parquet file matches",
+                                  fix: "check the path under the data directory (--data)")
+            }
+            var parts: [SourceRows] = []
+            for file in files {
+                guard FileManager.default.fileExists(atPath: file) else {
+                    throw SourceError(location: file, message: "the file does not exist",
+                                      fix: "create it, or point the source at the right path under --data")
+                }
+                let wanted = try columns.map { names in
+                    let available = Set(try ParquetFile(path: file).schema.names)
+                    return names.filter(available.contains)
+                }
+                let batch = try ParquetFile.read(file, columns: wanted)
+                parts.append(try filter(batch, source: source, location: file, isCSV: false, interval: interval, types: types))
+            }
+            return try Self.concatenate(parts)
+        case .sqlite(let database, let table):
+            let file = resolve(database)
+            let batch = try SQLiteTableReader(path: file, table: table).read(columns: columns, types: types,
+                                                                              timestampColumns: timestampColumns(of: source))
+            return try filter(batch, source: source, location: "\(file) table \(table)", isCSV: false, interval: interval, types: types)
+        }
+    }
+
+    private func timestampColumns(of source: Source) -> Set<String> {
+        Set([source.eventTimestampColumn] + (source.createdTimestampColumn.map { [$0] } ?? []))
+    }
+
+    private func readCSV(_ file: String, source: Source, columns: [String]?, types: [String: ValueType]) throws -> ColumnBatch {
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw SourceError(location: file, message: "the file does not exist",
+                              fix: "create it, or point the source at the right path under --data")
+        }
+        let header = try CSVReader.header(of: file)
+        let wanted = columns.map { names in header.filter(names.contains) } ?? header
+        let forced = types.merging(timestampColumns(of: source).map { ($0, ValueType.timestamp) }, uniquingKeysWith: { _, b in b })
+        let needInference = wanted.contains { forced[$0] == nil }
+        let inferred = needInference ? try CSVReader.inferSchema(path: file) : Schema([])
+        let fields = wanted.map { name in
+            SchemaField(name: name, type: forced[name] ?? inferred.fields.first { $0.name == name }?.type ?? .string, nullable: true)
+        }
+        return try CSVReader(schema: Schema(fields)).read(path: file)
+    }
+
+    /// Keeps rows in `interval`, widens columns to `types`, and records where rows came from.
+    private func filter(_ batch: ColumnBatch, source: Source, location: String, isCSV: Bool,
+                        interval: EventInterval, types: [String: ValueType]) throws -> SourceRows {
+        guard let time = batch.column(named: source.eventTimestampColumn) else {
+            throw SourceError(location: location, column: source.eventTimestampColumn,
+                              message: "the event time column is missing; the file has \(batch.schema.names.joined(separator: ", "))",
+                              fix: "set eventTimestamp: in the Source to one of those columns")
+        }
+        guard time.type == .timestamp else {
+            throw SourceError(location: location, column: source.eventTimestampColumn,
+                              message: "the event time column is \(time.type), not a timestamp",
+                              fix: "store event times as timestamps (Parquet TIMESTAMP, ISO-8601 text in CSV)")
+        }
+        var kept: [Int] = []
+        let micros = time.timestampMicros
+        if interval != .all {
+            kept.reserveCapacity(micros.count)
+            for i in 0..<micros.count where !time.isNull(i) && interval.contains(micros: micros[i]) { kept.append(i) }
+        }
+        let selected = interval == .all ? batch : batch.gather(kept)
+        let rows: [Int32] = interval == .all ? (0..<batch.rowCount).map { Int32($0 + 1) } : kept.map { Int32($0 + 1) }
+        let widened = try ColumnConversion.widen(selected, to: types, location: location)
+        return SourceRows(batch: widened, parts: [.init(location: location, firstIndex: 0, sourceRows: rows, isCSV: isCSV)])
+    }
+
+    static func concatenate(_ parts: [SourceRows]) throws -> SourceRows {
+        if parts.count == 1 { return parts[0] }
+        let names = parts[0].batch.schema.names
+        for part in parts.dropFirst() where part.batch.schema.names != names {
+            throw SourceError(location: part.parts[0].location,
+                              message: "its columns (\(part.batch.schema.names.joined(separator: ", "))) differ from \(parts[0].parts[0].location)'s (\(names.joined(separator: ", ")))",
+                              fix: "give every file matched by the glob the same columns")
+        }
+        var offset = 0
+        var merged: [SourceRows.Part] = []
+        for part in parts {
+            for p in part.parts { merged.append(.init(location: p.location, firstIndex: p.firstIndex + offset, sourceRows: p.sourceRows, isCSV: p.isCSV)) }
+            offset += part.batch.rowCount
+        }
+        return SourceRows(batch: try ColumnBatch.concatenate(parts.map(\.batch)), parts: merged)
+    }
+}

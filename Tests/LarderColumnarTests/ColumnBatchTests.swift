@@ -1,0 +1,84 @@
+import Larder
+import LarderColumnar
+import Testing
+
+@Suite struct ColumnBatchTests {
+    let schema = Schema([SchemaField(name: "id", type: .int64, nullable: false), SchemaField(name: "name", type: .string)])
+
+    @Test func validatesColumnsAgainstSchema() throws {
+        #expect(throws: ColumnarError.columnCountMismatch(schemaFields: 2, columns: 1)) {
+            try ColumnBatch(schema: schema, columns: [Column(int64: [1])])
+        }
+        #expect(throws: ColumnarError.typeMismatch(column: "name", expected: .string, actual: .int64)) {
+            try ColumnBatch(schema: schema, columns: [Column(int64: [1]), Column(int64: [2])])
+        }
+        #expect(throws: ColumnarError.rowCountMismatch(column: "name", expected: 1, actual: 2)) {
+            try ColumnBatch(schema: schema, columns: [Column(int64: [1]), Column(strings: ["a", "b"])])
+        }
+        #expect(throws: ColumnarError.unexpectedNulls(column: "id", nullCount: 1)) {
+            try ColumnBatch(schema: schema, columns: [Column(int64: [0], validity: Bitmap([false])), Column(strings: ["a"])])
+        }
+        let ok = try ColumnBatch(schema: schema, columns: [Column(int64: [1, 2]), Column(strings: ["a", nil])])
+        #expect(ok.rowCount == 2)
+        #expect(ok.value(row: 1, column: 1) == .null)
+        #expect(ok.column(named: "id")?.int64Values == [1, 2])
+        #expect(ok.column(named: "nope") == nil)
+    }
+
+    @Test func selectingReordersAndRejectsUnknownNames() throws {
+        let batch = try ColumnBatch(schema: schema, columns: [Column(int64: [1, 2]), Column(strings: ["a", "b"])])
+        let picked = try batch.selecting(["name", "id"])
+        #expect(picked.schema.names == ["name", "id"])
+        #expect(picked.value(row: 0, column: 1) == .int64(1))
+        #expect(throws: ColumnarError.self) { try batch.selecting(["missing"]) }
+        let e = try #require(throws: ColumnarError.self) { try batch.selecting(["missing"]) }
+        #expect(e.description.contains("missing") && e.description.contains("available"))
+    }
+
+    @Test func concatenateAndSlice() throws {
+        let a = try ColumnBatch(schema: schema, columns: [Column(int64: [1, 2]), Column(strings: ["a", nil])])
+        let b = try ColumnBatch(schema: schema, columns: [Column(int64: [3]), Column(strings: ["c"])])
+        let c = try ColumnBatch.concatenate([a, b])
+        #expect(c.rowCount == 3)
+        #expect(rows(c) == [[.int64(1), .string("a")], [.int64(2), .null], [.int64(3), .string("c")]])
+        #expect(rows(c.slice(1..<3)) == Array(rows(c)[1..<3]))
+        let other = try ColumnBatch(["x": Column(int64: [1])])
+        #expect(throws: ColumnarError.self) { try ColumnBatch.concatenate([a, other]) }
+        #expect(throws: ColumnarError.nothingToConcatenate) { try ColumnBatch.concatenate([]) }
+        #expect(ColumnBatch.empty(schema: schema).rowCount == 0)
+    }
+
+    @Test func sortIndicesIsStableMultiKeyWithNullsFirst() throws {
+        var rng = SplitMix64(seed: 2026)
+        let allTypes = ValueType.allCases
+        for iteration in 0..<200 {
+            let keyCount = 1 + Int(rng.next() % 3)
+            let types = (0..<keyCount).map { _ in allTypes[Int(rng.next() % UInt64(allTypes.count))] } + [.int64]
+            let batch = randomBatch(rows: Int(rng.next() % 120), types: types, &rng, nullRate: iteration % 2 == 0 ? 4 : 0)
+            let keys = (0..<keyCount).map { SortKey("c\($0)", descending: rng.next() & 1 == 1) }
+            let order = try batch.sortIndices(by: keys)
+            #expect(order.sorted() == Array(0..<batch.rowCount), "not a permutation")
+            let reference = Array(0..<batch.rowCount).sorted { a, b in
+                for (k, key) in keys.enumerated() {
+                    let va = batch.value(row: a, column: k), vb = batch.value(row: b, column: k)
+                    var c = compareValues(va, vb)
+                    if key.descending && !va.isNull && !vb.isNull { c = -c }
+                    if c != 0 { return c < 0 }
+                }
+                return a < b
+            }
+            #expect(order == reference, "iteration \(iteration) types \(types) keys \(keys)")
+        }
+        #expect(throws: ColumnarError.self) { try ColumnBatch.empty(schema: schema).sortIndices(by: [SortKey("zzz")]) }
+    }
+
+    @Test func sortThenGatherOrdersByKeyAndTime() throws {
+        let batch = try ColumnBatch([
+            "driver": Column(int64: [2, 1, 2, 1]),
+            "ts": Column(timestampMicros: [30, 20, 10, 40]),
+        ])
+        let sorted = batch.gather(try batch.sortIndices(by: [SortKey("driver"), SortKey("ts", descending: true)]))
+        #expect(sorted.column(named: "driver")?.int64Values == [1, 1, 2, 2])
+        #expect(sorted.column(named: "ts")?.int64Values == [40, 20, 30, 10])
+    }
+}
