@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Larder
+import LarderCSV
+import LarderColumnar
+import LarderOffline
+import LarderParquet
+import LarderRegistry
+
+/// `larder training-set`: a point-in-time-correct training set from the offline store.
+struct TrainingSetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "training-set",
+        abstract: "Join entity rows with feature values as of each row's time, without leakage.",
+        discussion: """
+            For each entity row at time T and each view: the stored row with the same keys whose event time
+            is the latest at or before T and not older than T - ttl (both ends inclusive), ties broken by
+            the latest `created`; none gives null. Every entity row comes out, in input order. Other entity
+            columns (labels) pass through. Output is Parquet or CSV by the extension of --out.
+
+            Examples:
+              larder training-set --entities data/orders.parquet --service rides --out train.parquet
+              larder training-set --entities orders.csv --features driver_stats:conv_rate,customer_stats:current_balance \\
+                  --out train.csv --full-names
+              larder training-set --entities data/orders.parquet --service rides --out train.parquet --save rides_v1
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Entity rows: a CSV or Parquet file with the join keys and event_timestamp.")
+    var entities: String
+
+    @Option(help: "A feature service whose features to join.")
+    var service: String?
+
+    @Option(help: "Comma-separated view:feature references.")
+    var features: String?
+
+    @Option(help: "Output file (.parquet or .csv).")
+    var out: String
+
+    @Flag(help: "Name every feature column view__feature.")
+    var fullNames = false
+
+    @Option(help: "Also save the result as an immutable snapshot with this name.")
+    var save: String?
+
+    func validate() throws {
+        if (service == nil) == (features == nil) { throw ValidationError("give exactly one of --service or --features") }
+        let lower = out.lowercased()
+        if !lower.hasSuffix(".parquet") && !lower.hasSuffix(".csv") { throw ValidationError("--out must end in .parquet or .csv") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let project = Project(options)
+        let (repository, version) = try project.appliedRepository()
+        let references = try resolveFeatures(version.spec)
+        let registry = try project.openRegistry()
+        let store = try OfflineStore(home: options.homeDirectory, database: registry.database)
+        var keyTypes: [String: ValueType] = [:]
+        for entity in repository.entities { keyTypes[entity.joinKey] = entity.keyType }
+        let entityRows = try EntityRowsReader.read(entities, keyTypes: keyTypes)
+        let result = try TrainingSetBuilder(repository: repository, store: store)
+            .build(entities: entityRows, features: references, fullNames: fullNames)
+        try TrainingSetFile.write(result.batch, to: out)
+        print("wrote \(out): \(result.batch.rowCount) rows, columns \(result.batch.schema.names.joined(separator: ", "))")
+        if let save {
+            let snapshots = try SnapshotStore(home: options.homeDirectory, database: registry.database)
+            let lineage = SnapshotStore.Lineage(registryVersion: version.number, features: references.map(\.description),
+                                                intervals: result.intervals, entityFile: entities)
+            switch try snapshots.save(name: save, batch: result.batch, lineage: lineage) {
+            case .saved(let s): print("saved snapshot \(s.name) (\(s.contentHash.prefix(12)), \(s.rowCount) rows, registry version \(s.registryVersion))")
+            case .identical(let s): print("snapshot \(s.name) already holds exactly this content (\(s.contentHash.prefix(12)))")
+            }
+        }
+        print(String(format: "in %.2f s", Date().timeIntervalSince(started)))
+    }
+
+    private func resolveFeatures(_ spec: RepositorySpec) throws -> [FeatureReference] {
+        if let service {
+            guard let s = spec.service(service) else {
+                throw CLIError("no feature service named \(service); services: \(spec.services.map(\.name).joined(separator: ", "))")
+            }
+            return s.features
+        }
+        return try (features ?? "").split(separator: ",").map { text in
+            guard let reference = FeatureReference(parsing: text.trimmingCharacters(in: .whitespaces)) else {
+                throw CLIError("\"\(text)\" is not a view:feature reference, e.g. driver_stats:conv_rate")
+            }
+            return reference
+        }
+    }
+}
+
+/// Writes a training set as Parquet or CSV, by extension, atomically.
+enum TrainingSetFile {
+    static func write(_ batch: ColumnBatch, to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if path.lowercased().hasSuffix(".csv") {
+            try CSVWriter().write(batch, to: path)
+        } else {
+            try ParquetFile.write(batch, to: path)
+        }
+    }
+}
