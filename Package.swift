@@ -65,8 +65,11 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "LarderCSVTests", dependencies: ["Larder", "LarderColumnar", "LarderCSV"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderDemoDataTests", dependencies: ["Larder", "LarderColumnar", "LarderCSV", "LarderDemoData"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LarderOfflineTests", dependencies: ["Larder", "LarderColumnar", "LarderRegistry", "LarderSources", "LarderOffline"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "LarderTests", dependencies: ["Larder"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderRegistryTests", dependencies: ["Larder", "LarderRegistry"], swiftSettings: swiftSettings),
-        .testTarget(name: "LarderCLITests", dependencies: ["LarderCLI", "Larder", "LarderRegistry", "Definitions"], swiftSettings: swiftSettings),
+        .testTarget(name: "LarderCLITests", dependencies: ["LarderCLI", "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet"], swiftSettings: swiftSettings),
     ]
 )

@@ -94,6 +94,7 @@ public final class Materializer: Sendable {
                                      seconds: Date().timeIntervalSince(started)))
                 tick("staged", stored.rowCount)
             }
+            FaultInjection.point("after-stage")
             let totals = reports.reduce(into: (read: 0, offline: 0)) { $0.read += $1.rowsRead; $0.offline += $1.rowsOffline }
             let onlineWanted = writeOnline && online != nil
             try store.commit(staged, jobID: jobID) { [jobs] db in
@@ -108,6 +109,7 @@ public final class Materializer: Sendable {
             try? jobs.finish(id: jobID, status: .failed, rowsRead: 0, rowsOffline: 0, rowsOnline: 0, error: "\(error)")
             throw error
         }
+        FaultInjection.point("after-commit")
         if writeOnline, let online {
             do {
                 for (index, (view, stored)) in built.enumerated() where view.online {

@@ -4,14 +4,16 @@ public import LarderColumnar
 /// Lossless widening of columns to declared types (int32 → int64, float32 → float64, …), so a source
 /// written with a narrower type still feeds a view declared wider.
 public enum ColumnConversion {
-    /// `batch` with each column named in `types` converted to that type.
+    /// `batch` with each column named in `types` converted to that type where that is lossless; other
+    /// columns stay as they are for the view's checks (or transform) to judge.
     public static func widen(_ batch: ColumnBatch, to types: [String: ValueType], location: String) throws -> ColumnBatch {
         var changed = false
         var columns = batch.columns
         var fields = batch.schema.fields
         for (i, field) in fields.enumerated() {
             guard let wanted = types[field.name], wanted != field.type else { continue }
-            columns[i] = try convert(columns[i], to: wanted, name: field.name, location: location)
+            guard let converted = try? convert(columns[i], to: wanted, name: field.name, location: location) else { continue }
+            columns[i] = converted
             fields[i].type = wanted
             changed = true
         }

@@ -27,7 +27,10 @@ public struct ViewRowBuilder: Sendable {
     public static func sourceColumns(of view: FeatureView) -> (names: [String], types: [String: ValueType]) {
         var types: [String: ValueType] = [:]
         for entity in view.entities { types[entity.joinKey] = entity.keyType }
-        if view.transform == nil { for field in view.fields { types[field.name] = field.type } }
+        // Source columns named like declared fields are read as declared (a CSV cannot tell types);
+        // fields a transform produces are not read from the source.
+        let produced = Set(view.transform?.produces ?? [])
+        for field in view.fields where !produced.contains(field.name) { types[field.name] = field.type }
         let names = view.transform == nil
             ? view.joinKeys + [view.source.eventTimestampColumn] + (view.source.createdTimestampColumn.map { [$0] } ?? []) + view.fields.map(\.name)
             : []

@@ -1,0 +1,101 @@
+import Foundation
+import Larder
+import LarderColumnar
+import LarderParquet
+import LarderRegistry
+import Testing
+
+@Suite("larder demo-data / materialize / training-set, end to end")
+struct OfflineCommandsTests {
+    static let start = "2026-01-01T00:00:00Z"
+
+    private func prepared(_ dir: String) throws -> LarderBinary {
+        let larder = LarderBinary(workingDirectory: dir, environment: ["LARDER_DATA": dir + "/data", "LARDER_HOME": dir + "/state"])
+        let data = try larder.run("demo-data", "--scale", "XS", "--start", Self.start, "data")
+        #expect(data.status == 0, "\(data.stderr)")
+        let apply = try larder.run("apply")
+        #expect(apply.status == 0, "\(apply.stderr)")
+        return larder
+    }
+
+    private func catalog(_ dir: String) throws -> [String] {
+        try SQLiteConnection(path: dir + "/state/registry.db")
+            .query("SELECT view, day, path, row_count FROM offline_files ORDER BY view, day")
+            .map { $0.values.map { "\($0)" }.joined(separator: "|") }
+    }
+
+    private func parquetFiles(_ dir: String) -> [String] {
+        (FileManager.default.enumerator(atPath: dir + "/state/offline")?.allObjects.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".parquet") }.map { "offline/" + $0 }.sorted()
+    }
+
+    @Test("a materialization killed after writing its files leaves the catalog as before; the rerun cleans up")
+    func crashSafety() throws {
+        try withTemporaryDirectory { dir in
+            let larder = try prepared(dir)
+            let first = try larder.run("materialize", "--start", Self.start, "--end", "2026-01-03T00:00:00Z", "--offline-only")
+            #expect(first.status == 0, "\(first.stderr)")
+            let before = try catalog(dir)
+            #expect(before.count == 4)
+
+            var crashing = larder
+            crashing.environment["LARDER_FAULT"] = "after-stage"
+            let killed = try crashing.run("materialize", "--start", Self.start, "--end", "2026-01-08T00:00:00Z", "--offline-only")
+            #expect(killed.status == 9, "killed by SIGKILL")
+            #expect(try catalog(dir) == before, "nothing of the killed job is visible")
+            #expect(parquetFiles(dir).count > before.count, "its staged files are on disk as orphans")
+
+            let rerun = try larder.run("materialize", "--start", Self.start, "--end", "2026-01-08T00:00:00Z", "--offline-only")
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            let after = try catalog(dir)
+            #expect(after.count == 14)
+            let listed = try SQLiteConnection(path: dir + "/state/registry.db").query("SELECT path FROM offline_files ORDER BY path").compactMap { $0[0].string }
+            #expect(parquetFiles(dir) == listed.sorted(), "orphans removed, superseded files deleted")
+            let jobs = try SQLiteConnection(path: dir + "/state/registry.db").query("SELECT status FROM jobs ORDER BY id").compactMap { $0[0].string }
+            #expect(jobs == ["succeeded", "failed", "succeeded"])
+        }
+    }
+
+    @Test("a training set keeps every entity row in input order, passes labels through, and saves a snapshot")
+    func trainingSet() throws {
+        try withTemporaryDirectory { dir in
+            let larder = try prepared(dir)
+            #expect(try larder.run("materialize", "--start", "2025-12-01T00:00:00Z", "--end", "2026-02-01T00:00:00Z").status == 0)
+            let made = try larder.run("training-set", "--entities", "data/orders.parquet", "--service", "rides", "--out", "out/train.parquet", "--save", "s1")
+            #expect(made.status == 0, "\(made.stderr)")
+            #expect(made.stdout.contains("saved snapshot s1"))
+            let orders = try ParquetFile.read(dir + "/data/orders.parquet")
+            let train = try ParquetFile.read(dir + "/out/train.parquet")
+            #expect(train.rowCount == orders.rowCount)
+            #expect(train.column(named: "order_id") == orders.column(named: "order_id"))
+            #expect(train.column(named: "trip_completed") == orders.column(named: "trip_completed"))
+            #expect(train.column(named: "conv_rate")?.type == .float32)
+            #expect(train.column(named: "lifetime_trip_count")?.type == .int32)
+            let nulls = train.column(named: "conv_rate")!.nullCount
+            #expect(nulls > 0 && nulls < train.rowCount / 5, "orders before any data or past the ttl get nulls, most get values")
+
+            let again = try larder.run("training-set", "--entities", "data/orders.parquet", "--service", "rides", "--out", "out/t.csv", "--save", "s1")
+            #expect(again.stdout.contains("already holds exactly this content"))
+            let narrower = try larder.run("training-set", "--entities", "data/orders.parquet", "--features", "driver_stats:conv_rate",
+                                          "--out", "out/t2.parquet", "--save", "s1")
+            #expect(narrower.status != 0)
+            #expect(narrower.stderr.contains("already exists with different content"))
+            let show = try larder.run("snapshots", "show", "s1")
+            #expect(show.stdout.contains("registry version: 1"))
+            #expect(show.stdout.contains("materialized driver_stats: [2025-12-01T00:00:00Z, 2026-02-01T00:00:00Z)"))
+        }
+    }
+
+    @Test("apply checks the sources' Parquet schemas and names the missing column and the file")
+    func validatesParquetSources() throws {
+        try withTemporaryDirectory { dir in
+            let larder = try prepared(dir)
+            let path = dir + "/data/customer_stats.parquet"
+            let full = try ParquetFile.read(path)
+            try ParquetFile.write(try full.selecting(["customer_id", "event_timestamp", "created", "current_balance", "avg_passenger_count"]), to: path)
+            let refused = try larder.run("plan")
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("field customer_stats.lifetime_trip_count: feature lifetime_trip_count is not a column of \(path)"))
+        }
+    }
+}
