@@ -18,6 +18,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, each behind one Swift wrapper.
@@ -39,12 +41,22 @@ let package = Package(
         .target(
             name: "LarderOffline", dependencies: ["Larder", "LarderColumnar", "LarderParquet", "LarderCSV", "LarderRegistry", "LarderSources"],
             swiftSettings: swiftSettings),
+        .target(name: "LarderOnline", dependencies: ["Larder", "CHiredis", "LarderRegistry"], swiftSettings: swiftSettings),
+        .target(
+            name: "LarderServer",
+            dependencies: [
+                "Larder", "LarderRegistry", "LarderOnline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
         .target(name: "Definitions", dependencies: ["Larder"], path: "definitions", swiftSettings: swiftSettings),
         .executableTarget(
             name: "LarderCLI",
             dependencies: [
                 "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderCSV",
-                "LarderDemoData", "LarderSources", "LarderOffline",
+                "LarderDemoData", "LarderSources", "LarderOffline", "LarderOnline", "LarderServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -67,6 +79,14 @@ let package = Package(
         .testTarget(name: "LarderDemoDataTests", dependencies: ["Larder", "LarderColumnar", "LarderCSV", "LarderDemoData"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LarderOfflineTests", dependencies: ["Larder", "LarderColumnar", "LarderRegistry", "LarderSources", "LarderOffline"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "LarderOnlineTests", dependencies: ["Larder", "LarderOnline", "CHiredis"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LarderServerTests",
+            dependencies: [
+                "Larder", "LarderRegistry", "LarderOnline", "LarderServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(name: "LarderTests", dependencies: ["Larder"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderRegistryTests", dependencies: ["Larder", "LarderRegistry"], swiftSettings: swiftSettings),

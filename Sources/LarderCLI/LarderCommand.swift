@@ -20,6 +20,6 @@ struct LarderCommand: AsyncParsableCommand {
             """,
         subcommands: [
             PlanCommand.self, ApplyCommand.self, ListCommand.self, DescribeCommand.self, HistoryCommand.self,
-            DemoDataCommand.self, InspectCommand.self, MaterializeCommand.self, TrainingSetCommand.self, SnapshotsCommand.self,
+            DemoDataCommand.self, InspectCommand.self, MaterializeCommand.self, TrainingSetCommand.self, SnapshotsCommand.self, ServeCommand.self, LookupCommand.self,
         ])
 }

@@ -4,6 +4,7 @@ import Larder
 import LarderRegistry
 import LarderSources
 import LarderOffline
+import LarderOnline
 
 /// The compiled definitions and the state directory a command works on.
 struct Project {
@@ -62,8 +63,16 @@ struct Project {
 }
 
 extension Project {
-    /// The online store to materialize into; `nil` until the online layer is configured.
+    /// The Redis client for `--redis` / `LARDER_REDIS_URL`.
+    func redisClient() throws -> RedisClient {
+        let url: RedisURL
+        do { url = try RedisURL(parsing: options.redisURL) } catch { throw CLIError("bad Redis URL \(options.redisURL): \(error)") }
+        return RedisClient(url: url)
+    }
+
+    /// The online store to materialize into, or `nil` with --offline-only.
     func onlineSink(enabled: Bool) throws -> (any OnlineSink)? {
-        nil
+        guard enabled else { return nil }
+        return OnlineMaterializationSink(store: RedisOnlineStore(client: try redisClient()), project: repository.project)
     }
 }

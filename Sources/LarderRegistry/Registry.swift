@@ -55,6 +55,16 @@ public final class Registry: Sendable {
         try database.withConnection { try Self.latest(in: $0) }
     }
 
+    /// The newest version, read on the database's queue (for async code such as the server).
+    public func loadLatest() async throws -> RegisteredVersion? {
+        try await database.read { try Self.latest(in: $0) }
+    }
+
+    /// The latest version number, read on the database's queue.
+    public func loadLatestVersionNumber() async throws -> Int64? {
+        try await database.read { try $0.queryFirst("SELECT max(version) FROM registry_versions")?[0].int64 }
+    }
+
     /// A given version.
     public func version(_ number: Int64) throws -> RegisteredVersion? {
         try database.withConnection { db in

@@ -1,0 +1,80 @@
+import Dispatch
+import Foundation
+import Larder
+import LarderColumnar
+import LarderOffline
+import LarderOnline
+import LarderRegistry
+
+/// Writes materialized rows to Redis: the newest row per entity (by event time, then created), through
+/// the online store's never-older rule, so re-running or running out of order cannot regress a value.
+struct OnlineMaterializationSink: OnlineSink {
+    let store: RedisOnlineStore
+    let project: String
+
+    func write(view: FeatureView, rows: ColumnBatch) throws -> Int {
+        let latest = try LatestRows.select(rows, keys: view.joinKeys)
+        let layout = OnlineViewLayout(project: project, view: view.name, joinKeys: view.joinKeys,
+                                      features: view.fields.map { (name: $0.name, type: $0.type) }, ttl: view.ttl, keyExpiry: false)
+        let online = try OnlineRowsConversion.rows(latest, view: view)
+        let box = ResultBox<OnlineWriteStats>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { box.set(.success(try await store.write(layout, rows: online))) } catch { box.set(.failure(error)) }
+            done.signal()
+        }
+        done.wait()
+        return try box.get().written
+    }
+}
+
+/// Carries an async result back to the blocking caller.
+final class ResultBox<T: Sendable>: @unchecked Sendable {
+    // Written once by the task before the semaphore signals, read after the wait.
+    private var result: Result<T, any Error>?
+    func set(_ r: Result<T, any Error>) { result = r }
+    func get() throws -> T { try result!.get() }
+}
+
+/// The newest row per entity key of a batch in a view's stored schema.
+enum LatestRows {
+    /// O(n log n): one sort by (keys, event time, created), then the last row of each key run.
+    static func select(_ rows: ColumnBatch, keys: [String]) throws -> ColumnBatch {
+        guard rows.rowCount > 1 else { return rows }
+        let order = try rows.sortIndices(by: keys.map { SortKey($0) } + [SortKey("event_timestamp"), SortKey("created")])
+        let keyColumns = keys.compactMap { rows.column(named: $0) }
+        var keep: [Int] = []
+        for (position, index) in order.enumerated() {
+            let isLast = position == order.count - 1 || keyColumns.contains { $0.value(at: index) != $0.value(at: order[position + 1]) }
+            if isLast { keep.append(index) }
+        }
+        return rows.gather(keep)
+    }
+}
+
+/// Stored rows as the online store's typed columns.
+enum OnlineRowsConversion {
+    static func rows(_ batch: ColumnBatch, view: FeatureView) throws -> OnlineRows {
+        let keys = view.joinKeys.map { column(batch.column(named: $0)!) }
+        let times = batch.column(named: "event_timestamp")!.timestampMicros.map(Timestamp.init(microsecondsSinceEpoch:))
+        let createdColumn = batch.column(named: "created")!
+        let created: [Timestamp]? = createdColumn.nullCount == createdColumn.count ? nil
+            : (0..<createdColumn.count).map { createdColumn.isNull($0) ? Timestamp(microsecondsSinceEpoch: .min) : Timestamp(microsecondsSinceEpoch: createdColumn.timestampMicros[$0]) }
+        let features = view.fields.map { column(batch.column(named: $0.name)!) }
+        return OnlineRows(entityKeys: keys, eventTimes: times, createdTimes: created, features: features)
+    }
+
+    static func column(_ c: Column) -> OnlineColumn {
+        let validity: [Bool]? = c.hasNulls ? (0..<c.count).map { !c.isNull($0) } : nil
+        switch c.type {
+        case .bool: return .bool(c.boolValues, validity: validity)
+        case .int32: return .int32(c.int32Values, validity: validity)
+        case .int64: return .int64(c.int64Values, validity: validity)
+        case .float32: return .float32(c.float32Values, validity: validity)
+        case .float64: return .float64(c.float64Values, validity: validity)
+        case .string: return .string((0..<c.count).map { c.string(at: $0) ?? "" }, validity: validity)
+        case .bytes: return .bytes((0..<c.count).map { c.bytes(at: $0) ?? [] }, validity: validity)
+        case .timestamp: return .timestamp(c.timestampMicros.map(Timestamp.init(microsecondsSinceEpoch:)), validity: validity)
+        }
+    }
+}

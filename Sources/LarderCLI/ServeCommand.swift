@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Larder
+import LarderOnline
+import LarderRegistry
+import LarderServer
+import Hummingbird
+
+/// `larder serve`: the HTTP API.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve features over HTTP: Feast-compatible lookups, health, readiness and metrics.",
+        discussion: """
+            Routes:
+              POST /get-online-features   {"features": ["driver_stats:conv_rate"], "entities": {"driver_id": [1001]}}
+                                          or {"feature_service": "rides", "entities": {...}, "full_feature_names": true}
+              GET  /health                liveness
+              GET  /ready                 registry loaded and Redis answering (503 otherwise)
+              GET  /metrics               Prometheus text format
+            The registry is reloaded by itself when `larder apply` stores a new version.
+
+            Examples:
+              larder serve
+              larder serve --host 0.0.0.0 --port 8080 --max-rows 5000
+              curl -s localhost:6566/get-online-features -d '{"feature_service":"rides","entities":{"driver_id":[1001],"customer_id":[5]}}'
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port: Int = 6566
+
+    @Option(help: "Most entity rows one lookup may ask for.")
+    var maxRows: Int = 1000
+
+    @Option(help: "Largest request body in bytes.")
+    var maxBody: Int = 1 << 20
+
+    func run() async throws {
+        let project = Project(options)
+        let registry = try project.openRegistry()
+        let configuration = ServerConfiguration(host: host, port: port, maxRows: maxRows, maxBody: maxBody)
+        let state = ServerState(registry: registry, client: try project.redisClient(), configuration: configuration,
+                                repository: project.repository)
+        try await state.reload()
+        print("larder serving on http://\(host):\(port) (registry version \(state.version.map(String.init) ?? "none"), Redis \(options.redisURL))")
+        try await FeatureServer(state: state).application().runService()
+    }
+}

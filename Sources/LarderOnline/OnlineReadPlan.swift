@@ -1,0 +1,117 @@
+import Larder
+
+/// The pipelined HMGETs of one online lookup and how to decode their replies into rows.
+struct OnlineReadPlan: Sendable {
+    private struct View: Sendable {
+        let layout: OnlineViewLayout
+        let names: [String]
+        let types: [ValueType]
+        let rowCount: Int
+        /// Rows whose event time is before this are outside the max age.
+        let oldestServed: Timestamp?
+    }
+
+    private let views: [View]
+    let pipeline: RedisPipeline
+    var commandCount: Int { pipeline.count }
+
+    init(requests: [OnlineReadRequest], keyPrefix: String, now: Timestamp) throws(OnlineStoreError) {
+        var pipeline = RedisPipeline(reservingCapacity: requests.reduce(0) { $0 + $1.entityKeys.count * (48 + 16 * $1.features.count) })
+        var views: [View] = []
+        views.reserveCapacity(requests.count)
+        var key: [UInt8] = []
+        let hmget = Array("HMGET".utf8)
+        for request in requests {
+            let layout = request.layout
+            try layout.validate()
+            var types: [ValueType] = []
+            var names: [[UInt8]] = [Array(OnlineKeyLayout.versionField.utf8)]
+            for name in request.features {
+                guard let index = layout.featureIndex[name] else {
+                    throw OnlineStoreError(kind: .unknownFeature, view: layout.view, feature: name,
+                                           message: "the view has no such feature; it has: \(layout.features.map(\.name).joined(separator: ", "))")
+                }
+                types.append(layout.features[index].type)
+                names.append(Array(name.utf8))
+            }
+            let prefix = Array("\(keyPrefix):\(layout.project):\(layout.view):".utf8)
+            let fields = RedisPipeline.EncodedArguments(names)
+            for (row, entityKey) in request.entityKeys.enumerated() {
+                guard entityKey.count == layout.joinKeys.count else {
+                    throw OnlineStoreError(kind: .invalidRows, view: layout.view, row: row,
+                                           message: "\(entityKey.count) join key values given; the view's join keys are \(layout.joinKeys)")
+                }
+                key.removeAll(keepingCapacity: true)
+                key.append(contentsOf: prefix)
+                for (k, value) in entityKey.enumerated() {
+                    if k > 0 { key.append(UInt8(ascii: "|")) }
+                    guard OnlineKeyLayout.appendEntityValue(value, to: &key) else {
+                        throw OnlineStoreError(kind: .invalidRows, view: layout.view, feature: layout.joinKeys[k], row: row,
+                                               message: "the join key value is null; give a value for every join key")
+                    }
+                }
+                pipeline.beginCommand(argumentCount: 2 + fields.count)
+                pipeline.appendArgument(hmget)
+                pipeline.appendArgument(key)
+                pipeline.appendArguments(fields)
+            }
+            let oldest = layout.effectiveTTL.map { now.adding(TimeSpan(microseconds: -$0.microseconds)) }
+            views.append(View(layout: layout, names: request.features, types: types, rowCount: request.entityKeys.count, oldestServed: oldest))
+        }
+        self.views = views
+        self.pipeline = pipeline
+    }
+
+    /// Decodes the pipeline's replies (borrowed from hiredis) into one array of rows per view.
+    func decode(_ replies: RedisReplies) throws(OnlineStoreError) -> [[OnlineFeatureRow]] {
+        var result: [[OnlineFeatureRow]] = []
+        result.reserveCapacity(views.count)
+        var index = 0
+        for view in views {
+            var rows: [OnlineFeatureRow] = []
+            rows.reserveCapacity(view.rowCount)
+            for row in 0..<view.rowCount {
+                rows.append(try decodeRow(replies[index], view: view, row: row))
+                index += 1
+            }
+            result.append(rows)
+        }
+        return result
+    }
+
+    private func decodeRow(_ reply: RedisReplyRef, view: View, row: Int) throws(OnlineStoreError) -> OnlineFeatureRow {
+        let count = view.types.count
+        guard reply.isArray, reply.count == count + 1 else {
+            let message = reply.isError ? "Redis refused the read: \(reply.text)" : "HMGET answered \(reply.reply), not \(count + 1) values"
+            throw OnlineStoreError(kind: .server, view: view.layout.view, row: row, message: message)
+        }
+        let version = reply[0]
+        if version.isNull { return .notFound(count: count) }
+        guard let eventTime = OnlineKeyLayout.eventTime(fromVersion: version.bytes) else {
+            throw OnlineStoreError(kind: .corruptValue, view: view.layout.view, row: row,
+                                   message: "the row's version field holds \(version.bytes.count) bytes, not 16; rewrite the view")
+        }
+        if let oldest = view.oldestServed, eventTime < oldest {
+            return OnlineFeatureRow(values: Array(repeating: .null, count: count),
+                                    statuses: Array(repeating: .outsideMaxAge, count: count), eventTime: eventTime)
+        }
+        var values: [Value] = []
+        var statuses: [OnlineFeatureStatus] = []
+        values.reserveCapacity(count)
+        statuses.reserveCapacity(count)
+        for f in 0..<count {
+            let field = reply[f + 1]
+            if field.isNull {
+                values.append(.null)
+                statuses.append(.nullValue)
+            } else if let value = OnlineValueCodec.decode(field.bytes, as: view.types[f]) {
+                values.append(value)
+                statuses.append(.present)
+            } else {
+                throw OnlineStoreError(kind: .corruptValue, view: view.layout.view, feature: view.names[f], row: row,
+                                       message: "\(field.bytes.count) stored bytes do not encode a \(view.types[f]); the declared type changed since the row was written: rematerialize the view")
+            }
+        }
+        return OnlineFeatureRow(values: values, statuses: statuses, eventTime: eventTime)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+public import Hummingbird
+import Larder
+import LarderOnline
+import LarderRegistry
+public import ServiceLifecycle
+
+/// The HTTP API of `larder serve`: Feast-compatible online lookups, health, readiness and metrics.
+///
+/// ```swift
+/// let app = FeatureServer(state: state).application()
+/// try await app.runService()
+/// ```
+public struct FeatureServer: Sendable {
+    public let state: ServerState
+
+    public init(state: ServerState) { self.state = state }
+
+    /// The router with every route, for `.router` tests and for ``application(extraServices:)``.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: RequestMetricsMiddleware(metrics: state.metrics))
+        router.get("/health") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}\n"))) }
+        router.get("/ready") { _, _ in try await ready() }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(string: state.metrics.render())))
+        }
+        router.post("/get-online-features") { request, _ in try await onlineFeatures(request) }
+        return router
+    }
+
+    /// The application, with the registry reloader as a service beside the HTTP server.
+    public func application(extraServices: [any Service] = []) -> some ApplicationProtocol {
+        Application(router: router(),
+                    configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: "larder"),
+                    services: [RegistryReloader(state: state)] + extraServices)
+    }
+
+    private func ready() async throws -> Response {
+        var problems: [String] = []
+        if state.version == nil { problems.append("no registry version loaded (run `larder apply`)") }
+        do {
+            try await state.client.ping()
+        } catch {
+            problems.append("Redis is not answering: \(error)")
+        }
+        guard problems.isEmpty else {
+            throw APIError(.serviceUnavailable, code: "NOT_READY", message: problems.joined(separator: "; "))
+        }
+        return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ready\",\"registry_version\":\(state.version ?? 0)}\n")))
+    }
+
+    /// Reads a JSON body, refusing other content types and bodies over the limit with a 400.
+    func jsonBody(_ request: Request) async throws -> [UInt8] {
+        if let type = request.headers[.contentType]?.lowercased(),
+           !(type.hasPrefix("application/json") || type.contains("+json") || type.hasPrefix("application/x-www-form-urlencoded")) {
+            throw APIError.badRequest("UNSUPPORTED_CONTENT_TYPE", "Content-Type \(type) is not JSON: send application/json (or no Content-Type)")
+        }
+        let limit = state.configuration.maxBody
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError.badRequest("BODY_TOO_LARGE", "the body has \(length) bytes, over the limit of \(limit) (--max-body)")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw APIError.badRequest("BODY_TOO_LARGE", "the body is over the limit of \(limit) bytes (--max-body)")
+        }
+        return Array(buffer.readableBytesView)
+    }
+
+    private func onlineFeatures(_ request: Request) async throws -> Response {
+        let body = try await jsonBody(request)
+        let query = try OnlineFeaturesRequest.decode(body).query()
+        let result = try await lookup(query)
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: OnlineFeaturesResponse.json(result))))
+    }
+
+    /// Runs a lookup, mapping bad input to 400 and an unreachable Redis to 503, and counting what it found.
+    func lookup(_ query: OnlineLookup.Query) async throws -> OnlineLookup.Result {
+        let lookup = try state.lookup()
+        let result: OnlineLookup.Result
+        do {
+            result = try await lookup.run(query, now: .now(), maxRows: state.configuration.maxRows)
+        } catch let error as LookupError {
+            throw APIError(error)
+        } catch let error as RedisError {
+            state.metrics.add("larder_redis_errors_total{kind=\"\(error.kind.rawValue)\"}")
+            throw APIError(.serviceUnavailable, code: "ONLINE_STORE_UNAVAILABLE",
+                           message: "the online store is not answering (\(error)); lookups resume by themselves when Redis is back")
+        }
+        state.metrics.add("larder_redis_round_trips_total")
+        state.metrics.add("larder_entities_looked_up_total", Double(result.rowCount))
+        var counts: [OnlineFeatureStatus: Int] = [:]
+        for column in result.columns.dropFirst(query.entities.count) { for s in column.statuses { counts[s, default: 0] += 1 } }
+        for (status, n) in counts { state.metrics.add("larder_feature_values_total{status=\"\(status.rawValue)\"}", Double(n)) }
+        return result
+    }
+}
+
+/// Checks the registry for a new version every few seconds and loads it, so `larder apply` reaches a
+/// running server without a restart.
+struct RegistryReloader: Service {
+    let state: ServerState
+
+    func run() async throws {
+        while !Task.isCancelled {
+            do {
+                try await state.reload()
+            } catch {
+                state.metrics.add("larder_registry_reload_errors_total")
+            }
+            try? await Task.sleep(for: state.configuration.reloadInterval)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Larder
+
+/// Builds JSON text byte by byte; the lookup response is written this way because it is the hot path
+/// and its shape is fixed, so no intermediate objects are needed.
+struct JSONText {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for c in text.utf8 {
+            switch c {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+            case 10: bytes.append(contentsOf: [92, 110])
+            case 13: bytes.append(contentsOf: [92, 114])
+            case 9: bytes.append(contentsOf: [92, 116])
+            case 0..<32:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(c >> 4)], hex[Int(c & 15)]])
+            default: bytes.append(c)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A feature value as JSON: numbers, booleans, strings, null; bytes as base-16 text, timestamps ISO-8601.
+    mutating func value(_ v: Value) {
+        switch v {
+        case .null: raw("null")
+        case .bool(let b): raw(b ? "true" : "false")
+        case .int32(let i): raw(String(i))
+        case .int64(let i): raw(String(i))
+        case .float32(let f): f.isFinite ? raw(String(f)) : raw("null")
+        case .float64(let d): d.isFinite ? raw(String(d)) : raw("null")
+        case .string(let s): string(s)
+        case .bytes(let b):
+            let hex = Array("0123456789abcdef".utf8)
+            bytes.append(UInt8(ascii: "\""))
+            for x in b { bytes.append(hex[Int(x >> 4)]); bytes.append(hex[Int(x & 15)]) }
+            bytes.append(UInt8(ascii: "\""))
+        case .timestamp(let t): string(t.iso8601(fractionalDigits: 6))
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+public import Larder
+public import LarderOnline
+public import LarderRegistry
+
+/// What the server serves from: the registered definitions (reloaded when `larder apply` stores a new
+/// version) and the online store.
+public final class ServerState: @unchecked Sendable {
+    // `current` is replaced whole under the lock; readers take a consistent (version, lookup) pair.
+    private let lock = NSLock()
+    private var current: (version: Int64, lookup: OnlineLookup)?
+    public let registry: Registry
+    public let client: RedisClient
+    public let store: RedisOnlineStore
+    public let metrics: ServerMetrics
+    public let configuration: ServerConfiguration
+    /// The compiled definitions (transforms for push ingestion, models' features), when linked.
+    public let repository: FeatureRepository?
+
+    public init(registry: Registry, client: RedisClient, configuration: ServerConfiguration,
+                repository: FeatureRepository? = nil, metrics: ServerMetrics = ServerMetrics()) {
+        self.registry = registry
+        self.client = client
+        self.store = RedisOnlineStore(client: client)
+        self.configuration = configuration
+        self.repository = repository
+        self.metrics = metrics
+    }
+
+    /// The loaded registry version, if any.
+    public var version: Int64? { lock.withLock { current?.version } }
+
+    /// The lookup over the loaded definitions, or a 503 before any version is registered.
+    func lookup() throws(APIError) -> OnlineLookup {
+        guard let lookup = lock.withLock({ current?.lookup }) else {
+            throw APIError(.serviceUnavailable, code: "REGISTRY_NOT_LOADED",
+                           message: "no registered definitions in \(registry.home): run `larder apply`, the server picks them up by itself")
+        }
+        return lookup
+    }
+
+    /// Loads the latest registry version when it differs from the loaded one; returns whether it did.
+    @discardableResult
+    public func reload() async throws -> Bool {
+        guard let number = try await registry.loadLatestVersionNumber(), number != version,
+              let latest = try await registry.loadLatest() else { return false }
+        let lookup = OnlineLookup(spec: latest.spec, store: store)
+        lock.withLock { current = (latest.number, lookup) }
+        metrics.add("larder_registry_reloads_total")
+        return true
+    }
+}
+
+/// How `larder serve` listens and what it accepts.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Entity rows per lookup at most.
+    public var maxRows: Int
+    /// Request body bytes at most.
+    public var maxBody: Int
+    /// How often the registry is checked for a new version.
+    public var reloadInterval: Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 6566, maxRows: Int = 1000, maxBody: Int = 1 << 20,
+                reloadInterval: Duration = .seconds(2)) {
+        self.host = host
+        self.port = port
+        self.maxRows = maxRows
+        self.maxBody = maxBody
+        self.reloadInterval = reloadInterval
+    }
+}

@@ -1,0 +1,55 @@
+import Larder
+import LarderOnline
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The private test server, from `LARDER_REDIS_URL` (set by scripts/with-private-redis.sh and
+/// `make test`). Tests that need Redis fail, not skip, when it is missing.
+func privateRedisURL() throws -> RedisURL {
+    let text = try #require(getenv("LARDER_REDIS_URL").map { String(cString: $0) },
+                            "LARDER_REDIS_URL is not set: run `scripts/with-private-redis.sh swift test` (never point it at a shared Redis)")
+    let url = try RedisURL(parsing: text)
+    if case .tcp(_, let port) = url.endpoint {
+        try #require(port != 6379, "LARDER_REDIS_URL points at port 6379; tests must use a private redis-server")
+    }
+    return url
+}
+
+func makeClient(connections: Int = 2, commandTimeout: Duration? = .seconds(5)) throws -> RedisClient {
+    RedisClient(url: try privateRedisURL(), options: .init(connections: connections, commandTimeout: commandTimeout))
+}
+
+/// A key prefix (and project name) no other test uses, so tests can run in parallel on one server.
+func uniqueName(_ base: String) -> String {
+    var generator = SystemRandomNumberGenerator()
+    return "\(base)-\(String(generator.next() as UInt64, radix: 36))"
+}
+
+func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+/// SplitMix64: a small seeded generator so property tests are reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Equality that treats NaN as equal to NaN with the same bits (stored values are bit-exact).
+func bitwiseEqual(_ a: Value, _ b: Value) -> Bool {
+    switch (a, b) {
+    case (.float32(let x), .float32(let y)): x.bitPattern == y.bitPattern
+    case (.float64(let x), .float64(let y)): x.bitPattern == y.bitPattern
+    default: a == b
+    }
+}
