@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The rides demo: demo data -> apply -> list. Uses LARDER_REDIS_URL when set, else a private Redis.
+# The rides demo, end to end: demo data -> apply -> materialize -> training set + snapshot -> serve -> lookup.
+# Uses LARDER_REDIS_URL when set, else starts a private Redis (scripts/with-private-redis.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${LARDER_REDIS_URL:-}" ] && [ -z "${LARDER_DEMO_INNER:-}" ]; then
@@ -11,13 +12,32 @@ export LARDER_DATA=.larder-demo/data
 rm -rf .larder-demo
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "larder apply (register the rides definitions in definitions/)"
+step "larder demo-data (rides, scale S, ending at the current hour)"
+"$larder" demo-data --scale S "$LARDER_DATA"
+step "larder apply (register definitions/)"
 "$larder" apply
-step "larder list views"
+step "larder list views / services"
 "$larder" list views
-step "larder list services"
 "$larder" list services
-step "larder describe rides"
-"$larder" describe rides
-step "larder history"
-"$larder" history
+step "larder materialize (all of the data, offline and online)"
+"$larder" materialize --start "$(date -u -d '40 days ago' +%Y-%m-%dT00:00:00Z)" --end "$(date -u -d 'tomorrow' +%Y-%m-%dT00:00:00Z)"
+step "larder training-set (point in time, orders x rides service) --save rides_demo"
+"$larder" training-set --entities "$LARDER_DATA/orders.parquet" --service rides --out .larder-demo/train.parquet --save rides_demo
+"$larder" snapshots show rides_demo
+"$larder" inspect .larder-demo/state/snapshots/rides_demo.parquet --rows 5
+
+step "larder serve (background) and lookups"
+port=$(( 20000 + RANDOM % 20000 ))
+"$larder" serve --port "$port" > .larder-demo/serve.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+"$larder" lookup --service rides --entity driver_id=1001 --entity customer_id=5
+echo
+echo "curl POST /get-online-features:"
+curl -sf "http://127.0.0.1:$port/get-online-features" -H 'Content-Type: application/json' \
+  -d '{"features":["driver_stats:conv_rate","customer_stats:current_balance"],"entities":{"driver_id":[1001,1002],"customer_id":[5,6]}}'
+echo
+kill $server; wait $server 2>/dev/null || true
+trap - EXIT
+step "done: state in .larder-demo/"
