@@ -1,7 +1,7 @@
 # Larder's two commands: `make demo` and `make test`. Both install missing Debian packages first.
 SHELL := /bin/bash
 SWIFT ?= swift
-DEBIAN_PACKAGES := libsqlite3-dev libhiredis-dev libzstd-dev libsnappy-dev redis-server pkg-config
+DEBIAN_PACKAGES := libsqlite3-dev libhiredis-dev libzstd-dev libsnappy-dev redis-server pkg-config curl
 
 .PHONY: demo test build deps release clean
 

@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries, each behind one Swift wrapper.
@@ -50,6 +51,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
+        .target(name: "LarderTraining", dependencies: ["Larder"], swiftSettings: swiftSettings),
         .target(name: "Definitions", dependencies: ["Larder"], path: "definitions", swiftSettings: swiftSettings),
         .executableTarget(
             name: "LarderCLI",
@@ -71,6 +73,19 @@ let package = Package(
             name: "CSVBenchmark", dependencies: ["Larder", "LarderColumnar", "LarderCSV", "LarderDemoData"],
             path: "Benchmarks/CSVBenchmark", swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "JoinBenchmark", dependencies: ["Larder", "LarderColumnar", "LarderOffline"],
+            path: "Benchmarks/JoinBenchmark", swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "OnlineBenchmark",
+            dependencies: ["Larder", "LarderOnline", .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Benchmarks/OnlineBenchmark", swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "TrainingBenchmark", dependencies: ["LarderTraining", "Larder"],
+            path: "Benchmarks/TrainingBenchmark", swiftSettings: swiftSettings),
+
         .testTarget(name: "LarderColumnarTests", dependencies: ["Larder", "LarderColumnar"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LarderParquetTests", dependencies: ["Larder", "LarderColumnar", "LarderParquet"],
@@ -85,11 +100,13 @@ let package = Package(
             name: "LarderServerTests",
             dependencies: [
                 "Larder", "LarderRegistry", "LarderOnline", "LarderServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
+        .testTarget(name: "LarderTrainingTests", dependencies: ["LarderTraining", "Larder"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderTests", dependencies: ["Larder"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderRegistryTests", dependencies: ["Larder", "LarderRegistry"], swiftSettings: swiftSettings),
-        .testTarget(name: "LarderCLITests", dependencies: ["LarderCLI", "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet"], swiftSettings: swiftSettings),
+        .testTarget(name: "LarderCLITests", dependencies: ["LarderCLI", "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderOffline", "LarderOnline"], swiftSettings: swiftSettings),
     ]
 )

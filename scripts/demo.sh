@@ -12,8 +12,8 @@ export LARDER_DATA=.larder-demo/data
 rm -rf .larder-demo
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "larder demo-data (rides, scale S, ending at the current hour)"
-"$larder" demo-data --scale S "$LARDER_DATA"
+step "larder demo-data (rides, scale XS, ending at the current hour)"
+"$larder" demo-data --scale XS "$LARDER_DATA"
 step "larder apply (register definitions/)"
 "$larder" apply
 step "larder list views / services"

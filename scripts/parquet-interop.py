@@ -9,6 +9,7 @@
 3. `larder-interop dump` reads the pyarrow fixtures; its output must equal the expected JSON.
 
 Usage: parquet-interop.py [--larder PATH] [--write-fixtures DIR] [--keep DIR]
+(without --larder it uses/builds .build/debug/larder-interop, or ParquetInterop)
 Exit status 1 on any mismatch.
 """
 import argparse, json, math, os, random, subprocess, sys, tempfile
@@ -85,9 +86,8 @@ def same_value(a, b, ltype):
     if a is None or b is None:
         return a is None and b is None
     if ltype in ("float32", "float64"):
-        if isinstance(a, str) or isinstance(b, str):
-            return a == b
-        return float(a) == float(b)
+        x, y = float(a), float(b)  # also parses the "NaN"/"Infinity"/repr strings of fixture files
+        return (math.isnan(x) and math.isnan(y)) or x == y
     return a == b
 
 
@@ -153,6 +153,11 @@ FIXTURES = {
     "pa_small_pages": (110, 7, True, {"row_group_size": 50, "data_page_size": 128, "dictionary_pagesize_limit": 200,
                                       "write_batch_size": 16}),
     "pa_required": (50, 8, False, {}),
+    "pa_delta": (45, 9, True, {"use_dictionary": False, "data_page_version": "2.0", "column_encoding": {
+        "i8": "DELTA_BINARY_PACKED", "i32": "DELTA_BINARY_PACKED", "i64": "DELTA_BINARY_PACKED",
+        "ts_ns": "DELTA_BINARY_PACKED", "d32": "BYTE_STREAM_SPLIT", "f32": "BYTE_STREAM_SPLIT",
+        "f64": "BYTE_STREAM_SPLIT", "ts_us": "BYTE_STREAM_SPLIT", "s": "DELTA_LENGTH_BYTE_ARRAY",
+        "s_hi": "DELTA_BYTE_ARRAY", "bin": "DELTA_BYTE_ARRAY"}}),
 }
 
 
@@ -162,6 +167,10 @@ def write_fixtures(out):
         t = fixture_table(rows, seed, nulls)
         pq.write_table(t, os.path.join(out, name + ".parquet"), **kw)
         expected = canon_table(t)
+        # Floats as exact repr strings: some JSON parsers (swift-corelibs Foundation) round the last bit.
+        for col in expected["columns"]:
+            if col["type"] in ("float32", "float64"):
+                col["values"] = [v if v is None or isinstance(v, str) else repr(v) for v in col["values"]]
         with open(os.path.join(out, name + ".json"), "w") as f:
             json.dump(expected, f, ensure_ascii=False)
     # Files Larder must reject with a clear error (checked by the Swift tests).
@@ -169,6 +178,35 @@ def write_fixtures(out):
     pq.write_table(nested, os.path.join(out, "pa_nested.parquet"))
     legacy = pa.table({"ts": pa.array([0, 1_000_000], pa.timestamp("us"))})
     pq.write_table(legacy, os.path.join(out, "pa_int96.parquet"), use_deprecated_int96_timestamps=True)
+
+
+# Larger files checked by the interop run only (not committed): many DELTA blocks/miniblocks and pages,
+# and files written by DuckDB (PARQUET_VERSION v1 and v2: DELTA_*/BYTE_STREAM_SPLIT encodings).
+def write_extra_fixtures(out):
+    names = []
+    t = fixture_table(5000, 10, True)
+    kw = dict(FIXTURES["pa_delta"][3])
+    kw["data_page_size"] = 4096
+    pq.write_table(t, os.path.join(out, "pa_delta_large.parquet"), **kw)
+    names.append("pa_delta_large")
+    try:
+        import duckdb
+    except ImportError:
+        return names
+    con = duckdb.connect()
+    src = fixture_table(3000, 11, True).drop_columns(["ts_ns"])  # DuckDB has no unit-preserving ns write
+    con.register("src", src)
+    for version in ("v1", "v2"):
+        path = os.path.join(out, f"duckdb_{version}.parquet")
+        con.execute(f"COPY src TO '{path}' (FORMAT parquet, PARQUET_VERSION {version}, ROW_GROUP_SIZE 1024)")
+        names.append(f"duckdb_{version}")
+    for name in names:
+        path = os.path.join(out, name + ".parquet")
+        # The writer is the oracle: pyarrow 26 rejects DuckDB's v2 DELTA_BINARY_PACKED pages ("InitBlock EOF").
+        table = con.sql(f"SELECT * FROM read_parquet('{path}')").to_arrow_table() if name.startswith("duckdb") else pq.read_table(path)
+        with open(os.path.join(out, name + ".json"), "w") as f:
+            json.dump(canon_table(table), f)
+    return names
 
 
 # ---------------------------------------------------------------- step 2: Larder-written files
@@ -204,6 +242,29 @@ def check_larder_files(larder, d):
         meta = pq.ParquetFile(path).metadata.metadata or {}
         if name != "larder_required_zstd_dict" and meta.get(b"larder.sample") != name.encode():
             fail(f"{name}: key-value metadata larder.sample = {meta.get(b'larder.sample')!r}")
+        # statistics: null count, min and max of every row group as pyarrow reads them
+        pf = pq.ParquetFile(path)
+        start = 0
+        for g in range(pf.metadata.num_row_groups):
+            rg = pf.metadata.row_group(g)
+            part = table.slice(start, rg.num_rows)
+            start += rg.num_rows
+            for i in range(rg.num_columns):
+                st = rg.column(i).statistics
+                col = part.column(i)
+                if st is None or st.null_count != col.null_count:
+                    fail(f"{name}: row group {g} column {i} null_count {None if st is None else st.null_count} != {col.null_count}")
+                    continue
+                valid = pc.drop_null(col)
+                if pa.types.is_floating(col.type):
+                    valid = pc.filter(valid, pc.invert(pc.is_nan(valid)))
+                if len(valid) == 0:
+                    if st.has_min_max:
+                        fail(f"{name}: row group {g} column {i} has min/max but no values")
+                    continue
+                mm = pc.min_max(valid).as_py()
+                if not st.has_min_max or st.min != mm["min"] or st.max != mm["max"]:
+                    fail(f"{name}: row group {g} column {i} statistics {st.min!r}..{st.max!r} != {mm['min']!r}..{mm['max']!r}")
         # duckdb: types and values
         desc = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
         for (cname, ctype, *_), col in zip(desc, expected["columns"]):
@@ -229,9 +290,9 @@ def check_larder_files(larder, d):
 
 
 # ---------------------------------------------------------------- step 3: Larder reads pyarrow fixtures
-def check_dumps(larder, d):
+def check_dumps(larder, d, extra):
     n = 0
-    for name in FIXTURES:
+    for name in list(FIXTURES) + extra:
         out = subprocess.run([larder, "dump", os.path.join(d, name + ".parquet")], capture_output=True, text=True)
         if out.returncode != 0:
             fail(f"larder-interop dump {name} failed: {out.stderr.strip()}")
@@ -249,21 +310,30 @@ def check_dumps(larder, d):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--larder", default=os.path.join(ROOT, ".build", "debug", "larder-interop"))
+    ap.add_argument("--larder", help="the larder-interop binary (default: built from this package)")
     ap.add_argument("--write-fixtures", metavar="DIR", help="also (re)write the pyarrow fixtures into DIR")
     ap.add_argument("--keep", metavar="DIR", help="work in DIR instead of a temporary directory")
     a = ap.parse_args()
-    if not os.path.exists(a.larder):
-        subprocess.run(["swift", "build", "--package-path", ROOT, "--product", "larder-interop"], check=True)
+    if not a.larder:
+        # The executable is the product `larder-interop` or, without that product, the target `ParquetInterop`.
+        for product in ("larder-interop", "ParquetInterop"):
+            path = os.path.join(ROOT, ".build", "debug", product)
+            if os.path.exists(path) or subprocess.run(
+                    ["swift", "build", "--package-path", ROOT, "--product", product], capture_output=True).returncode == 0:
+                a.larder = path
+                break
+        else:
+            sys.exit("cannot build larder-interop; pass --larder PATH")
     work = a.keep or tempfile.mkdtemp(prefix="larder-interop-")
     fixtures = os.path.join(work, "fixtures")
     write_fixtures(fixtures)
+    extra = write_extra_fixtures(fixtures)
     if a.write_fixtures:
         write_fixtures(a.write_fixtures)
     n_written = check_larder_files(a.larder, os.path.join(work, "larder"))
-    n_read = check_dumps(a.larder, fixtures)
+    n_read = check_dumps(a.larder, fixtures, extra)
     print(f"pyarrow {pa.__version__}: checked {n_written} Larder-written files with pyarrow and duckdb, "
-          f"{n_read} pyarrow fixtures with larder-interop dump")
+          f"{n_read} pyarrow/DuckDB-written files with larder-interop dump")
     if failures:
         print(f"FAILED: {len(failures)} mismatches")
         sys.exit(1)

@@ -2,8 +2,9 @@
 //
 //   CSVBenchmark read FILE [--threads N] [--repeat N]   read with gen_data's driver_stats schema
 //   CSVBenchmark infer FILE [--repeat N]                read with an inferred schema
-//   CSVBenchmark write FILE OUT                          read FILE (driver_stats schema), time writing OUT
+//   CSVBenchmark write FILE OUT [--pyarrow-layout]       read FILE (driver_stats schema), time writing OUT
 //   CSVBenchmark generate XS|S|M|L DIR [--seed N]        time the rides generator and its CSV files
+//   CSVBenchmark checksum FILE                           per-column sums of driver_stats, to compare with pyarrow
 //
 // Prints one `key=value` line per measurement (seconds, rows, peak RSS in MiB) for scripts/bench-csv.sh.
 
@@ -17,6 +18,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// Seconds rounded to milliseconds, for printing.
+func ms(_ s: Double) -> Double { (s * 1000).rounded() / 1000 }
 
 func seconds() -> Double {
     var ts = timespec()
@@ -62,13 +66,14 @@ do {
             best = min(best, seconds() - t0)
             rows = batch.rowCount
         }
-        print("larder_\(command)_seconds=\(best) rows=\(rows) threads=\(readOptions.threads) peak_rss_mib=\(peakRSSMiB())")
+        print("larder_\(command)_seconds=\(ms(best)) rows=\(rows) threads=\(readOptions.threads) peak_rss_mib=\(ms(peakRSSMiB()))")
     case "write":
         guard args.count >= 3 else { fail("usage: CSVBenchmark write FILE OUT") }
         let batch = try CSVReader(schema: RidesDataGenerator.driverStatsSchema, options: readOptions).read(path: args[1])
         let t0 = seconds()
-        try CSVWriter().write(batch, to: args[2])
-        print("larder_write_seconds=\(seconds() - t0) rows=\(batch.rowCount) peak_rss_mib=\(peakRSSMiB())")
+        let layout = CSVWriteOptions(quoting: args.contains("--pyarrow-layout") ? .textAlways : .needed)
+        try CSVWriter(options: layout).write(batch, to: args[2])
+        print("larder_write_seconds=\(ms(seconds() - t0)) rows=\(batch.rowCount) peak_rss_mib=\(ms(peakRSSMiB()))")
     case "generate":
         guard args.count >= 3, let scale = RidesScale(name: args[1]) else { fail("usage: CSVBenchmark generate XS|S|M|L DIR") }
         let seed = UInt64(option("--seed", in: args) ?? "7") ?? 7
@@ -77,9 +82,20 @@ do {
         let t1 = seconds()
         try rides.write(to: args[2], format: .csv)
         let t2 = seconds()
-        print("larder_generate_seconds=\(t1 - t0) larder_generate_csv_seconds=\(t2 - t1) driver_rows=\(rides.driverStats.rowCount) customer_rows=\(rides.customerStats.rowCount) order_rows=\(rides.orders.rowCount) peak_rss_mib=\(peakRSSMiB())")
+        print("larder_generate_seconds=\(ms(t1 - t0)) larder_generate_csv_seconds=\(ms(t2 - t1)) driver_rows=\(rides.driverStats.rowCount) customer_rows=\(rides.customerStats.rowCount) order_rows=\(rides.orders.rowCount) peak_rss_mib=\(ms(peakRSSMiB()))")
+    case "checksum":
+        guard args.count >= 2 else { fail("usage: CSVBenchmark checksum FILE") }
+        let batch = try CSVReader(schema: RidesDataGenerator.driverStatsSchema, options: readOptions).read(path: args[1])
+        let sums = batch.columns.map { column -> String in
+            switch column.type {
+            case .float32: String(column.float32Values.reduce(0.0) { $0 + Double($1) })
+            case .int32: String(column.int32Values.reduce(Int64(0)) { $0 + Int64($1) })
+            default: String(column.int64Values.reduce(Int64(0), &+))
+            }
+        }
+        print("rows=\(batch.rowCount) " + zip(batch.schema.names, sums).map { "\($0)=\($1)" }.joined(separator: " "))
     default:
-        fail("unknown command \(command); use read, infer, write or generate")
+        fail("unknown command \(command); use read, infer, write, generate or checksum")
     }
 } catch {
     fail("error: \(error)")

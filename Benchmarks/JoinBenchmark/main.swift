@@ -30,6 +30,13 @@ func peakRSSMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+/// User + system CPU seconds of this process so far: less sensitive than wall time to other load on the machine.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
@@ -163,11 +170,13 @@ var times: [Double] = []
 var nullCounts: [Int] = []
 for run in 1...max(runs, 1) {
     let t0 = clock.now
+    let cpu0 = cpuSeconds()
     let joined = try PointInTimeJoin.join(entities: workload.orders, views: views)
     let elapsed = seconds(clock.now - t0)
+    let cpu = cpuSeconds() - cpu0
     times.append(elapsed)
     nullCounts = joined.columns.suffix(6).map(\.nullCount)
-    print("run \(run): \(fixed(3, elapsed)) s, "
+    print("run \(run): \(fixed(3, elapsed)) s wall, \(fixed(3, cpu)) s CPU, "
           + "\(fixed(2, Double(joined.rowCount) / elapsed / 1e6)) M entity rows/s, "
           + "\(fixed(2, Double(workload.drivers.rowCount + workload.customers.rowCount) / elapsed / 1e6)) M stored rows/s")
 }

@@ -15,22 +15,22 @@ func hmgetPipeline(_ i: Int) -> RedisPipeline {
     return pipeline
 }
 
-/// Idle connections shared by the NIOThreadPool threads.
-final class ConnectionBag: Sendable {
-    private let idle: Mutex<[RedisConnection]>
+/// Connections shared by the NIOThreadPool threads; a connection is used by one thread at a time
+/// (checked out by index under the lock), which is what makes the unchecked Sendable sound.
+final class ConnectionBag: @unchecked Sendable {
+    private let connections: [RedisConnection]
+    private let idle: Mutex<[Int]>
 
     init(url: RedisURL, count: Int) throws {
-        var connections: [RedisConnection] = []
-        for _ in 0..<count { connections.append(try RedisConnection(url: url)) }
-        nonisolated(unsafe) let made = connections
-        idle = Mutex(made)
+        connections = try (0..<count).map { _ in try RedisConnection(url: url) }
+        idle = Mutex(Array(0..<count))
     }
 
     func withConnection<T>(_ body: (RedisConnection) throws -> T) throws -> T {
         // The bag holds as many connections as the pool has threads, so one is always idle here.
-        nonisolated(unsafe) let connection = idle.withLock { $0.removeLast() }
-        defer { idle.withLock { $0.append(connection) } }
-        return try body(connection)
+        let index = idle.withLock { $0.removeLast() }
+        defer { idle.withLock { $0.append(index) } }
+        return try body(connections[index])
     }
 }
 

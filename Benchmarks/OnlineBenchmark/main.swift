@@ -24,7 +24,7 @@ guard let urlText = getenv("LARDER_REDIS_URL").map({ String(cString: $0) }) else
     exit(2)
 }
 let url = try RedisURL(parsing: urlText)
-let entities = 10_000
+let entities = 100_000
 
 let features: [(name: String, type: ValueType)] = [
     ("conv_rate", .float32), ("acc_rate", .float64), ("trips", .int64), ("rating", .int32),

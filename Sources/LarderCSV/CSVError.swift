@@ -12,6 +12,10 @@
 /// ```
 public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The category of a failure, for code that reacts to some of them.
+    ///
+    /// ```swift
+    /// if error.kind == .missingColumn { print("add \(error.columnName ?? "") to the file") }
+    /// ```
     public enum Kind: String, Sendable, Equatable {
         /// The file could not be opened, read, written or renamed.
         case io

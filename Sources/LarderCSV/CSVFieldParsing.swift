@@ -138,10 +138,36 @@ struct DecimalText {
     /// Significant digits were dropped (more than 19).
     var truncated = false
 
-    private static let powersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
+    /// 10^e for 0 ≤ e ≤ 22, the powers of ten a double holds exactly. A switch compiles to a constant
+    /// table; a `static let` array would cost a lazy-initialisation check and a retain per number.
+    @inline(__always)
+    private static func powerOfTen(_ e: Int) -> Double {
+        switch e {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
+    }
 
     /// Scans the whole text; `nil` unless it is exactly one decimal number.
     @inline(__always)
@@ -151,22 +177,33 @@ struct DecimalText {
             negative = p[0] == UInt8(ascii: "-")
             i = 1
         }
-        var digits = 0
-        var sawDigit = false
+        // Fast scan: accumulate every digit. Up to 19 digits (leading zeros included) cannot overflow,
+        // and leading zeros add nothing to the value, so the result is exact; longer texts are
+        // rescanned digit by digit, keeping 19 significant ones.
+        let digitsStart = i
+        var value: UInt64 = 0
+        var integerDigits = 0
         while i < n, CSVFieldParsing.isDigit(p[i]) {
-            sawDigit = true
-            take(p[i] &- 48, fractional: false, &digits)
+            value = value &* 10 &+ UInt64(p[i] &- 48)
+            integerDigits += 1
             i += 1
         }
+        var fractionDigits = 0
         if i < n, p[i] == UInt8(ascii: ".") {
             i += 1
             while i < n, CSVFieldParsing.isDigit(p[i]) {
-                sawDigit = true
-                take(p[i] &- 48, fractional: true, &digits)
+                value = value &* 10 &+ UInt64(p[i] &- 48)
+                fractionDigits += 1
                 i += 1
             }
         }
-        guard sawDigit else { return nil }
+        guard integerDigits + fractionDigits > 0 else { return nil }
+        if integerDigits + fractionDigits <= 19 {
+            mantissa = value
+            exponent = -fractionDigits
+        } else {
+            rescan(p, from: digitsStart, to: i)
+        }
         if i < n, p[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
             var expNegative = false
@@ -174,7 +211,7 @@ struct DecimalText {
                 expNegative = p[i] == UInt8(ascii: "-")
                 i += 1
             }
-            guard i < n else { return nil }
+            guard i < n, CSVFieldParsing.isDigit(p[i]) else { return nil }
             var e = 0
             while i < n, CSVFieldParsing.isDigit(p[i]) {
                 if e < 100_000 { e = e * 10 + Int(p[i] &- 48) }
@@ -183,6 +220,22 @@ struct DecimalText {
             exponent += expNegative ? -e : e
         }
         guard i == n else { return nil }
+    }
+
+    /// The careful scan of `p[start..<end]`, digits with at most one point, for texts of more than 19
+    /// digits: skips leading zeros, keeps 19 significant digits and notes dropped non-zero ones.
+    private mutating func rescan(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int) {
+        mantissa = 0
+        exponent = 0
+        var digits = 0
+        var fractional = false
+        for i in start..<end {
+            if p[i] == UInt8(ascii: ".") {
+                fractional = true
+            } else {
+                take(p[i] &- 48, fractional: fractional, &digits)
+            }
+        }
     }
 
     @inline(__always)
@@ -207,7 +260,7 @@ struct DecimalText {
         if mantissa == 0 && !truncated { return negative ? -0.0 : 0.0 }
         guard !truncated, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
         let m = Double(mantissa)
-        let v = exponent >= 0 ? m * DecimalText.powersOfTen[exponent] : m / DecimalText.powersOfTen[-exponent]
+        let v = exponent >= 0 ? m * DecimalText.powerOfTen(exponent) : m / DecimalText.powerOfTen(-exponent)
         return negative ? -v : v
     }
 }

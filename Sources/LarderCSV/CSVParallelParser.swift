@@ -37,9 +37,12 @@ enum CSVParallelParser {
         let starts = chunkStarts(data, bodyStart: layout.bodyStart, chunks: chunkCount)
         let rowsPerByte = estimateRowsPerByte(data, from: layout.bodyStart)
         // Chunk 0 is sized for the whole body: the later chunks are appended to it, and capacity that is
-        // never touched costs address space, not memory.
+        // never touched costs address space, not memory. The sample may overstate the row count, so each
+        // reservation (at most 8 bytes a field) is capped to keep them all under a quarter of the RAM,
+        // where no allocation is refused.
+        let cap = Int(CSVParallelParser.physicalMemory / 4 / Double(8 * max(1, layout.fieldCount))) / chunkCount
         let estimates = (0..<chunkCount).map { k in
-            Int(Double(k == 0 ? body : starts[k + 1] - starts[k]) * rowsPerByte * 1.05) + 16
+            min(cap, Int(Double(k == 0 ? body : starts[k + 1] - starts[k]) * rowsPerByte * 1.05) + 16)
         }
 
         let slots = CSVOutcomeSlots<Sink>(count: chunkCount)
@@ -72,6 +75,8 @@ enum CSVParallelParser {
         }
         return accepted
     }
+
+    static let physicalMemory = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
 
     /// `chunks + 1` offsets: each chunk's start (just after a line feed) and, last, the end of the data.
     private static func chunkStarts(_ data: CSVBytes, bodyStart: Int, chunks: Int) -> [Int] {

@@ -35,18 +35,39 @@ public enum CSVTimestampParsing {
 
     /// Like ``micros(_:_:)``, with a fast path for the layout gen_data.py and ``CSVWriter`` write,
     /// `YYYY-MM-DDThh:mm:ss.ffffffZ`: the date (validated by `Timestamp.parseISO8601`) is remembered
-    /// in `cache`, since neighbouring rows mostly share it, and only the time of day is parsed.
+    /// in `cache`, since a file holds few distinct dates, and only the time of day is parsed.
     @inline(__always)
     static func micros(_ p: UnsafePointer<UInt8>, _ n: Int, cache: inout CSVDateCache) -> Int64? {
-        guard n == 27, p[10] == UInt8(ascii: "T"), p[13] == UInt8(ascii: ":"), p[16] == UInt8(ascii: ":"),
-              p[19] == UInt8(ascii: "."), p[26] == UInt8(ascii: "Z") else { return micros(p, n) }
+        canonicalMicros(p, n, cache: &cache) ?? micros(p, n)
+    }
+
+    /// Whether the text is ISO-8601, with the fast path of ``micros(_:_:cache:)``.
+    @inline(__always)
+    static func isISO8601(_ p: UnsafePointer<UInt8>, _ n: Int, cache: inout CSVDateCache) -> Bool {
+        canonicalMicros(p, n, cache: &cache) != nil || isISO8601(p, n)
+    }
+
+    /// The fast path alone: `nil` for anything but a valid `YYYY-MM-DDThh:mm:ss.ffffffZ`.
+    @inline(__always)
+    private static func canonicalMicros(_ p: UnsafePointer<UInt8>, _ n: Int, cache: inout CSVDateCache) -> Int64? {
+        // Checking the dashes also keeps an all-zero (empty) cache slot from ever matching.
+        guard n == 27, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"), p[10] == UInt8(ascii: "T"),
+              p[13] == UInt8(ascii: ":"), p[16] == UInt8(ascii: ":"), p[19] == UInt8(ascii: "."),
+              p[26] == UInt8(ascii: "Z") else { return nil }
         let raw = UnsafeRawPointer(p)
         let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
-        if head != cache.head || tail != cache.tail || !cache.valid {
+        let slot = CSVDateCache.slot(head, tail)
+        let dayMicros: Int64
+        if cache.heads[slot] == head && cache.tails[slot] == tail {
+            dayMicros = cache.days[slot]
+        } else {
             guard case .success(let day) = Timestamp.parseISO8601(UnsafeBufferPointer(start: p, count: 10)) else {
                 return nil
             }
-            cache = CSVDateCache(head: head, tail: tail, dayMicros: day.microsecondsSinceEpoch, valid: true)
+            dayMicros = day.microsecondsSinceEpoch
+            cache.heads[slot] = head
+            cache.tails[slot] = tail
+            cache.days[slot] = dayMicros
         }
         @inline(__always) func two(_ k: Int) -> Int64? {
             let a = p[k] &- 48, b = p[k + 1] &- 48
@@ -54,9 +75,9 @@ public enum CSVTimestampParsing {
             return Int64(a) * 10 + Int64(b)
         }
         guard let hh = two(11), let mm = two(14), let ss = two(17), hh < 24, mm < 60, ss < 61,
-              let f1 = two(20), let f2 = two(22), let f3 = two(24) else { return micros(p, n) }
+              let f1 = two(20), let f2 = two(22), let f3 = two(24) else { return nil }
         let fraction = (f1 * 100 + f2) * 100 + f3
-        return cache.dayMicros + ((hh * 60 + mm) * 60 + ss) * 1_000_000 + fraction
+        return dayMicros + ((hh * 60 + mm) * 60 + ss) * 1_000_000 + fraction
     }
 
     /// Whether the text is ISO-8601 (inference only calls a column a timestamp for ISO text; plain
@@ -117,10 +138,19 @@ public enum CSVTimestampParsing {
     }
 }
 
-/// The last date seen by a timestamp column's fast path: its 10 text bytes and its midnight in µs.
+/// Recently seen dates of a timestamp column's fast path, direct-mapped by their text (rows are often
+/// shuffled, so one remembered date would rarely match): the 10 bytes `YYYY-MM-DD` and their midnight.
 struct CSVDateCache {
-    var head: UInt64 = 0
-    var tail: UInt16 = 0
-    var dayMicros: Int64 = 0
-    var valid = false
+    static let size = 64
+    /// Text bytes 0-7 and 8-9 of each slot's date (all zero while the slot is empty).
+    var heads = [UInt64](repeating: 0, count: CSVDateCache.size)
+    var tails = [UInt16](repeating: 0, count: CSVDateCache.size)
+    var days = [Int64](repeating: 0, count: CSVDateCache.size)
+
+    @inline(__always)
+    static func slot(_ head: UInt64, _ tail: UInt16) -> Int {
+        // Month (bytes 5-6) and day (bytes 8-9) vary most; fold them into 6 bits.
+        let mixed = (head >> 40) &* 31 &+ UInt64(tail) &* 0x9E37_79B9
+        return Int(truncatingIfNeeded: (mixed >> 7) & UInt64(size - 1))
+    }
 }

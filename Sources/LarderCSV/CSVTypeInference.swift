@@ -10,6 +10,7 @@ struct CSVTypeInference {
 
     var candidate = Candidate.none
     var sawNull = false
+    private var dateCache = CSVDateCache()
 
     @inline(__always)
     mutating func observe(_ field: CSVField) {
@@ -32,7 +33,7 @@ struct CSVTypeInference {
         case .float64:
             if CSVFieldParsing.float64(p, n) == nil { candidate = .string }
         case .timestamp:
-            if !CSVTimestampParsing.isISO8601(p, n) { candidate = .string }
+            if !CSVTimestampParsing.isISO8601(p, n, cache: &dateCache) { candidate = .string }
         }
     }
 

@@ -8,6 +8,10 @@
 /// ```
 public struct CSVWriteOptions: Sendable, Hashable {
     /// When fields are enclosed in quotes.
+    ///
+    /// ```swift
+    /// CSVWriteOptions(quoting: .textAlways)   // "name",1,"2026-01-01T00:00:00.000000Z"
+    /// ```
     public enum Quoting: Sendable, Hashable {
         /// RFC-4180 minimal quoting: only fields holding the delimiter, a quote or a line break, and the
         /// empty string (so it stays distinct from null, which is written as nothing).
@@ -17,12 +21,18 @@ public struct CSVWriteOptions: Sendable, Hashable {
         case textAlways
     }
 
+    /// The row terminator: `\n` (the default, as pyarrow writes) or `\r\n` (RFC 4180's).
+    ///
+    /// ```swift
+    /// CSVWriteOptions(lineEnding: .crlf)
+    /// ```
     public enum LineEnding: Sendable, Hashable {
         case lf
         case crlf
     }
 
-    /// The field separator (an ASCII byte other than a quote or a line break). Default `,`.
+    /// The field separator: an ASCII symbol that values cannot contain (not a letter, digit, quote, line
+    /// break, `.`, `-`, `+` or `:`). Default `,`.
     public var delimiter: UInt8 = UInt8(ascii: ",")
     public var quoting: Quoting = .needed
     public var lineEnding: LineEnding = .lf

@@ -11,8 +11,9 @@ import Darwin
 /// Writes a ``ColumnBatch`` as RFC-4180 CSV with a header line, e.g. a training set.
 ///
 /// Nulls are empty fields; timestamps are ISO-8601 UTC with six fractional digits and `Z`
-/// (`2026-01-01T08:30:00.000000Z`, as gen_data.py writes them); floats use the shortest text that reads
-/// back to the same value (`0.1`, `1e-05`, `nan`, `inf`); booleans `true`/`false`; bytes `0x` + hex.
+/// (`2026-01-01T08:30:00.000000Z`, as gen_data.py writes them); floats use the shortest digits that read
+/// back to the same value, laid out like pyarrow's CSV writer (`0.1`, `1`, `0.00001`, `1.5e-7`, `1e+21`,
+/// `nan`, `inf`); booleans `true`/`false`; bytes `0x` + hex.
 /// ``CSVReader`` reads every such file back to an equal batch.
 ///
 /// Files are written atomically: into a temporary file in the same directory, flushed to disk, then
@@ -64,12 +65,16 @@ public struct CSVWriter: Sendable {
         return output.memory
     }
 
+    /// Numbers, booleans and timestamps are written unquoted, so the delimiter must not be a byte they
+    /// can contain (letters, digits, `.`, `-`, `+`, `:`), nor a quote or a line break.
     private func validate(path: String) throws(CSVError) {
-        let forbidden: [UInt8] = [CSVTokenizer.quote, CSVTokenizer.lineFeed, CSVTokenizer.carriageReturn]
-        guard options.delimiter < 0x80, !forbidden.contains(options.delimiter) else {
+        let d = options.delimiter
+        let forbidden = Array("\"\r\n.-+:".utf8)
+        let alphanumeric = (d | 0x20) &- UInt8(ascii: "a") < 26 || d &- UInt8(ascii: "0") < 10
+        guard d < 0x80, !alphanumeric, !forbidden.contains(d) else {
             throw CSVError(
                 kind: .unsupported, path: path,
-                expected: "an ASCII delimiter other than a quote or a line break, such as , ; or a tab")
+                expected: "a delimiter that values cannot contain: an ASCII symbol other than a quote, a line break, . - + or :, such as , ; | or a tab")
         }
     }
 
@@ -99,8 +104,8 @@ public struct CSVWriter: Sendable {
                     case .bool: out.text(view.raw.load(fromByteOffset: row, as: Bool.self) ? "true" : "false")
                     case .int32: out.int(Int64(view.raw.load(fromByteOffset: row << 2, as: Int32.self)))
                     case .int64: out.int(view.raw.load(fromByteOffset: row << 3, as: Int64.self))
-                    case .float32: out.text(view.raw.load(fromByteOffset: row << 2, as: Float.self).description)
-                    case .float64: out.text(view.raw.load(fromByteOffset: row << 3, as: Double.self).description)
+                    case .float32: out.float(view.raw.load(fromByteOffset: row << 2, as: Float.self).description)
+                    case .float64: out.float(view.raw.load(fromByteOffset: row << 3, as: Double.self).description)
                     case .timestamp:
                         if quoteText { out.byte(CSVTokenizer.quote) }
                         out.timestamp(view.raw.load(fromByteOffset: row << 3, as: Int64.self))

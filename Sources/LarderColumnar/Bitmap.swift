@@ -39,7 +39,6 @@ public struct Bitmap: Sendable, Hashable {
         if rem != 0 { words[words.count - 1] &= (UInt64(1) << UInt64(rem)) &- 1 }
     }
 
-
     public subscript(index: Int) -> Bool {
         get {
             precondition(index >= 0 && index < count, "Bitmap index \(index) out of range 0..<\(count)")

@@ -88,7 +88,6 @@ public struct Column: Sendable, Hashable {
     public var nullCount: Int { validity.map { $0.count - $0.setCount } ?? 0 }
     public var hasNulls: Bool { validity != nil }
 
-
     public func isNull(_ row: Int) -> Bool {
         guard let validity else { return false }
         return !validity[row]

@@ -1,3 +1,4 @@
+import Dispatch
 import Larder
 
 // Multi-key stable sorting. Fixed-width keys (ints, floats, bools, timestamps) use an LSD radix sort
@@ -20,6 +21,12 @@ extension ColumnBatch {
         var perm = Array(0..<rowCount)
         if keys.isEmpty || rowCount < 2 { return perm }
         if keys.allSatisfy({ $0.0.type != .string && $0.0.type != .bytes }) {
+            if let composite = compositeKey(keys, rowCount: rowCount) {
+                // All keys fit in one 64-bit integer: a single radix sort, no per-key passes.
+                var scratch = RadixScratch(keys: composite)
+                scratch.radixPasses(&perm)
+                return perm
+            }
             var scratch = RadixScratch(count: rowCount)
             for (column, descending) in keys.reversed() {
                 scratch.sort(&perm, by: column, descending: descending)
@@ -38,6 +45,65 @@ extension ColumnBatch {
     }
 }
 
+/// Packs all sort keys of each row into one `UInt64` (most significant key in the high bits) when their
+/// value ranges fit: each key contributes `value - min + 1` (or `max - value + 1` descending) and 0 for
+/// null, so nulls sort first. Returns nil when the ranges need more than 64 bits.
+private func compositeKey(_ keys: [(Column, Bool)], rowCount n: Int) -> [UInt64]? {
+    var parts: [([UInt64], UInt64, UInt64, Int)] = []  // (ordered values, min, max, bits)
+    var totalBits = 0
+    for (column, _) in keys {
+        let values = orderedValues(column)
+        var lo = UInt64.max, hi = UInt64.min
+        values.withUnsafeBufferPointer { v in
+            if let validity = column.validity {
+                for i in 0..<n where validity[i] {
+                    lo = min(lo, v[i])
+                    hi = max(hi, v[i])
+                }
+            } else {
+                for x in v {
+                    lo = min(lo, x)
+                    hi = max(hi, x)
+                }
+            }
+        }
+        if lo > hi { (lo, hi) = (0, 0) }  // all null
+        let span = hi - lo
+        guard span < UInt64.max else { return nil }
+        let bits = UInt64.bitWidth - (span + 1).leadingZeroBitCount
+        totalBits += bits
+        guard totalBits <= 64 else { return nil }
+        parts.append((values, lo, hi, bits))
+    }
+    var composite = [UInt64](repeating: 0, count: n)
+    composite.withUnsafeMutableBufferPointer { out in
+        for ((column, descending), (values, lo, hi, bits)) in zip(keys, parts) {
+            values.withUnsafeBufferPointer { v in
+                let shift = UInt64(bits)
+                let validity = column.validity
+                for i in 0..<n {
+                    var part: UInt64 = descending ? hi &- v[i] &+ 1 : v[i] &- lo &+ 1
+                    if let validity, !validity[i] { part = 0 }
+                    out[i] = (bits == 64 ? 0 : out[i] << shift) | part
+                }
+            }
+        }
+    }
+    return composite
+}
+
+/// A fixed-width column's values as unsigned integers with the same order, in row order.
+private func orderedValues(_ column: Column) -> [UInt64] {
+    switch column.storage {
+    case .int64(let v): return v.map { UInt64(bitPattern: $0) ^ (1 << 63) }
+    case .int32(let v): return v.map { UInt64(UInt32(bitPattern: $0) ^ (1 << 31)) }
+    case .float64(let v): return v.map(orderedBits)
+    case .float32(let v): return v.map { orderedBits(Double($0)) }
+    case .bool(let v): return v.map { $0 ? 1 : 0 }
+    case .binary: preconditionFailure("orderedValues on a string/bytes column")
+    }
+}
+
 /// Reusable buffers for the radix passes.
 private struct RadixScratch {
     var keys: [UInt64]
@@ -48,6 +114,12 @@ private struct RadixScratch {
         keys = [UInt64](repeating: 0, count: count)
         keysTmp = keys
         permTmp = [Int](repeating: 0, count: count)
+    }
+
+    init(keys: [UInt64]) {
+        self.keys = keys
+        keysTmp = [UInt64](repeating: 0, count: keys.count)
+        permTmp = [Int](repeating: 0, count: keys.count)
     }
 
     /// Stable-sorts `perm` by `column`, rows in the current `perm` order.
@@ -78,42 +150,66 @@ private struct RadixScratch {
         }
     }
 
-    /// LSD radix over 8 byte positions, skipping positions where every key has the same byte.
+    /// LSD radix over six 11-bit digits, skipping digits where every key has the same value. Large inputs
+    /// are split into chunks that count and scatter in parallel (each chunk owns disjoint output slots).
     mutating func radixPasses(_ perm: inout [Int]) {
         let n = perm.count
-        var counts = [Int](repeating: 0, count: 8 * 256)
+        let chunks = n >= 1 << 16 ? 8 : 1
+        let chunkSize = (n + chunks - 1) / chunks
+        let digitBits = 11, radix = 1 << 11, digits = 6
+        let mask = UInt64(radix - 1)
+        // Global histograms of every digit decide which passes can be skipped.
+        var total = [Int](repeating: 0, count: digits * radix)
         keys.withUnsafeBufferPointer { k in
-            counts.withUnsafeMutableBufferPointer { c in
+            total.withUnsafeMutableBufferPointer { c in
                 for j in 0..<n {
                     var x = k[j]
-                    for b in 0..<8 {
-                        c[b << 8 | Int(x & 0xFF)] += 1
-                        x >>= 8
+                    for d in 0..<digits {
+                        c[d * radix + Int(x & mask)] += 1
+                        x >>= UInt64(digitBits)
                     }
                 }
             }
         }
-        for b in 0..<8 {
-            let base = b << 8
-            if counts[base..<base + 256].contains(n) { continue }
-            var offsets = [Int](repeating: 0, count: 256)
-            var running = 0
-            for d in 0..<256 {
-                offsets[d] = running
-                running += counts[base + d]
-            }
-            let shift = UInt64(b * 8)
-            keys.withUnsafeBufferPointer { k in
+        var counts = [Int](repeating: 0, count: chunks * radix)
+        for d in 0..<digits {
+            if total[(d * radix)..<(d * radix + radix)].contains(n) { continue }
+            let shift = UInt64(d * digitBits)
+            keys.withUnsafeMutableBufferPointer { k in
                 keysTmp.withUnsafeMutableBufferPointer { kt in
-                    perm.withUnsafeBufferPointer { p in
+                    perm.withUnsafeMutableBufferPointer { p in
                         permTmp.withUnsafeMutableBufferPointer { pt in
-                            offsets.withUnsafeMutableBufferPointer { o in
-                                for j in 0..<n {
-                                    let d = Int((k[j] >> shift) & 0xFF)
-                                    let at = o[d]
-                                    o[d] = at + 1
-                                    kt[at] = k[j]
-                                    pt[at] = p[j]
+                            counts.withUnsafeMutableBufferPointer { c in
+                                let buffers = RadixBuffers(keys: k.baseAddress!, keysOut: kt.baseAddress!, perm: p.baseAddress!,
+                                                           permOut: pt.baseAddress!, counts: c.baseAddress!)
+                                // Per-chunk digit counts.
+                                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                                    let cnt = buffers.counts + chunk * radix
+                                    cnt.update(repeating: 0, count: radix)
+                                    for j in (chunk * chunkSize)..<min(n, (chunk + 1) * chunkSize) {
+                                        cnt[Int((buffers.keys[j] >> shift) & mask)] += 1
+                                    }
+                                }
+                                // Turn counts into each chunk's first output slot per bucket (bucket-major).
+                                var running = 0
+                                for b in 0..<radix {
+                                    for chunk in 0..<chunks {
+                                        let at = chunk * radix + b
+                                        let count = c[at]
+                                        c[at] = running
+                                        running += count
+                                    }
+                                }
+                                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                                    let slots = buffers.counts + chunk * radix
+                                    for j in (chunk * chunkSize)..<min(n, (chunk + 1) * chunkSize) {
+                                        let key = buffers.keys[j]
+                                        let b = Int((key >> shift) & mask)
+                                        let at = slots[b]
+                                        slots[b] = at + 1
+                                        buffers.keysOut[at] = key
+                                        buffers.permOut[at] = buffers.perm[j]
+                                    }
                                 }
                             }
                         }
@@ -124,6 +220,15 @@ private struct RadixScratch {
             swap(&perm, &permTmp)
         }
     }
+}
+
+/// Raw views of the radix buffers shared by the chunk tasks, which touch disjoint slots only.
+private struct RadixBuffers: @unchecked Sendable {
+    let keys: UnsafeMutablePointer<UInt64>
+    let keysOut: UnsafeMutablePointer<UInt64>
+    let perm: UnsafeMutablePointer<Int>
+    let permOut: UnsafeMutablePointer<Int>
+    let counts: UnsafeMutablePointer<Int>
 }
 
 /// Maps a double to an unsigned integer with the same order (negative numbers flipped).

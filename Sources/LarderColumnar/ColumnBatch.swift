@@ -69,8 +69,13 @@ public struct ColumnBatch: Sendable, Hashable {
         ColumnBatch(trusted: schema, columns: columns.map { $0.slice(range) }, rowCount: range.count)
     }
 
+    /// The rows at `indices`, in that order. Large batches gather their columns in parallel.
     public func gather(_ indices: [Int]) -> ColumnBatch {
-        ColumnBatch(trusted: schema, columns: columns.map { $0.gather(indices) }, rowCount: indices.count)
+        if indices.count < 65_536 || columns.count < 2 {
+            return ColumnBatch(trusted: schema, columns: columns.map { $0.gather(indices) }, rowCount: indices.count)
+        }
+        let gathered = parallelMap(columns.count) { columns[$0].gather(indices) }
+        return ColumnBatch(trusted: schema, columns: gathered, rowCount: indices.count)
     }
 
     /// The batches one after another; all must share one schema.

@@ -49,6 +49,10 @@ public struct RidesDataError: Error, Sendable, CustomStringConvertible {
 
 extension RidesDataGenerator {
     /// The file formats of gen_data.py.
+    ///
+    /// ```swift
+    /// try rides.write(to: "data/S", format: .csv)
+    /// ```
     public enum Format: String, Sendable, CaseIterable {
         case csv
         case parquet

@@ -102,17 +102,23 @@ public struct RidesDataGenerator: Sendable {
             acc.append(acc[i])
             trips.append(trips[i])
         }
-        let batch = makeBatch(driverStatsSchema, [
+        let swaps = shuffleSwaps(ids.count, &rng)
+        applySwaps(swaps, to: &ids)
+        applySwaps(swaps, to: &events)
+        applySwaps(swaps, to: &created)
+        applySwaps(swaps, to: &conv)
+        applySwaps(swaps, to: &acc)
+        applySwaps(swaps, to: &trips)
+        return makeBatch(driverStatsSchema, [
             Column(int64: ids), Column(timestampMicros: events), Column(timestampMicros: created),
             Column(float32: conv), Column(float32: acc), Column(int32: trips),
         ])
-        return batch.gather(permutation(batch.rowCount, &rng))
     }
 
     private static func makeCustomerStats(_ scale: RidesScale, _ start: Int64, _ rng: inout SplitMix64) -> ColumnBatch {
         let days = scale.hours / 24
         let rows = scale.customerRows
-        var ids = [Int64](), events = [Int64](), created = [Int64](), balance = [Float](), passengers = [Float](), trips = [Int32]()
+        var ids = [Int64](), events = [Int64](), created = [Int64]()
         ids.reserveCapacity(rows)
         events.reserveCapacity(rows)
         created.reserveCapacity(rows)
@@ -124,14 +130,20 @@ public struct RidesDataGenerator: Sendable {
                 created.append(event + 60_000_000)
             }
         }
-        balance = (0..<rows).map { _ in rng.uniformFloat() * 1000 }
-        passengers = (0..<rows).map { _ in rng.uniformFloat() * 4 }
-        trips = (0..<rows).map { _ in Int32(rng.integer(below: 5000)) }
-        let batch = makeBatch(customerStatsSchema, [
+        var balance = (0..<rows).map { _ in rng.uniformFloat() * 1000 }
+        var passengers = (0..<rows).map { _ in rng.uniformFloat() * 4 }
+        var trips = (0..<rows).map { _ in Int32(rng.integer(below: 5000)) }
+        let swaps = shuffleSwaps(rows, &rng)
+        applySwaps(swaps, to: &ids)
+        applySwaps(swaps, to: &events)
+        applySwaps(swaps, to: &created)
+        applySwaps(swaps, to: &balance)
+        applySwaps(swaps, to: &passengers)
+        applySwaps(swaps, to: &trips)
+        return makeBatch(customerStatsSchema, [
             Column(int64: ids), Column(timestampMicros: events), Column(timestampMicros: created),
             Column(float32: balance), Column(float32: passengers), Column(int32: trips),
         ])
-        return batch.gather(permutation(batch.rowCount, &rng))
     }
 
     private static func makeOrders(_ scale: RidesScale, _ start: Int64, _ base: [Float], _ rng: inout SplitMix64) -> ColumnBatch {
@@ -155,17 +167,23 @@ public struct RidesDataGenerator: Sendable {
         ])
     }
 
-    /// A uniform random order of `0..<count` (Fisher-Yates), so the sources are not sorted.
-    static func permutation(_ count: Int, _ rng: inout SplitMix64) -> [Int] {
-        var order = Array(0..<count)
-        order.withUnsafeMutableBufferPointer { p in
-            var i = count - 1
-            while i > 0 {
-                p.swapAt(i, Int(rng.integer(below: UInt64(i + 1))))
+    /// The swaps of a Fisher-Yates shuffle of `count` rows: row `count - 1 - k` swaps with `swaps[k]`.
+    /// Applying the same swaps to every column shuffles the table in place (no gathered copy, so the
+    /// peak memory stays one table), and so the sources are not sorted.
+    static func shuffleSwaps(_ count: Int, _ rng: inout SplitMix64) -> [UInt32] {
+        precondition(count <= Int(UInt32.max), "rides tables are limited to 2^32 rows")
+        guard count > 1 else { return [] }
+        return (1..<count).reversed().map { i in UInt32(rng.integer(below: UInt64(i + 1))) }
+    }
+
+    static func applySwaps<T>(_ swaps: [UInt32], to values: inout [T]) {
+        values.withUnsafeMutableBufferPointer { p in
+            var i = p.count - 1
+            for j in swaps {
+                p.swapAt(i, Int(j))
                 i -= 1
             }
         }
-        return order
     }
 
     private static func makeBatch(_ schema: Schema, _ columns: [Column]) -> ColumnBatch {

@@ -75,7 +75,8 @@ enum KeyColumnEncoding: Sendable {
             let encoding = KeyColumnEncoding.direct(minimum: minimum, keyCount: Int(span) + 1)
             return (encoding, encoding.lookupIntegers(values, validity: validity, negativeIsNull: negativeIsNull))
         }
-        var map = Int64KeyMap(expectedCount: min(n, 1 << 16))
+        // Start small: distinct keys are usually far fewer than rows, and the map doubles as needed.
+        var map = Int64KeyMap(expectedCount: min(n, 1 << 10))
         let ids = [Int32](unsafeUninitializedCapacity: n) { out, initialized in
             for i in 0..<n {
                 out[i] = valid.isValid(i, values[i]) ? map.insert(Int64(values[i])) : -1
@@ -121,7 +122,7 @@ enum KeyColumnEncoding: Sendable {
     private static func encodeBinary(_ column: Column) -> (KeyColumnEncoding, [Int32]) {
         let n = column.count
         let valid = NullMask(column.validity, negativeIsNull: false)
-        var map = BinaryKeyMap(expectedCount: min(n, 1 << 16))
+        var map = BinaryKeyMap(expectedCount: min(n, 1 << 10))
         let ids = column.withBinary { offsets, bytes in
             [Int32](unsafeUninitializedCapacity: n) { out, initialized in
                 let raw = UnsafeRawBufferPointer(bytes)

@@ -10,16 +10,20 @@ public import LarderColumnar
 /// to an older row). Every entity row comes out once, in input order, duplicates included; entity columns pass
 /// through unchanged, then each view's features follow with their types kept.
 ///
-/// Algorithm, per view (n stored rows, k distinct keys, E entity rows, b = n / k rows per key):
+/// Algorithm, per view (n stored rows, k distinct keys, E entity rows, g = E / k entity rows per key):
 /// 1. Key ids (``JoinKeyIndex``): integer keys in a small range index directly, others go through an
 ///    open-addressing hash map; multi-column keys fold column by column. O(n + E).
-/// 2. Timeline (``StoredTimeline``): counting sort of stored rows by key id, O(n + k), then each key's bucket is
-///    checked and, only when out of order, sorted by (event time, created, position): O(n log b) worst case.
-/// 3. Probe: per entity row one binary search for T in its key's bucket, O(E log b), entity rows in parallel.
-///    The last row with event time <= T is the winner; the ttl check is then a single comparison, since every
-///    other candidate is older.
-/// 4. Gather: each feature column once through the winner index array (-1 = null), columns in parallel.
-/// Total O((n + E) log b) time, O(n + E) extra memory (12 bytes per stored row, 8 per entity row per view).
+/// 2. Match (``AsOfMatcher``): counting sorts of both sides by key id, O(n + E + k), visiting the entity rows in
+///    T order (one radix sort by T shared by all views, O(E)) so each key's entity rows come out sorted. Each
+///    stored row binary-searches its key's entity rows for the first one it can serve, O(n log g), and a running
+///    maximum per key gives every entity row its latest stored row at or before T; the ttl is then one
+///    comparison. The stored rows are never sorted by time. Parallel over key ranges.
+/// 3. Gather: each feature column once through the winner index array (-1 = null), columns in parallel.
+/// Total O(n log g + E + k) time; O(n + E) extra memory (16 bytes per stored row, about 50 per entity row).
+///
+/// The join is synchronous and CPU-bound (about a second of CPU at scale M) and spreads its phases over the cores
+/// with `DispatchQueue.concurrentPerform`; from async code, call it where blocking a thread is acceptable (not
+/// from a request handler on Swift's cooperative pool or a NIO event loop).
 ///
 /// ```swift
 /// let training = try PointInTimeJoin.join(entities: orders, views: [
@@ -64,7 +68,9 @@ public enum PointInTimeJoin {
             plans.append(try ViewPlan(view, entities: entities))
         }
 
-        let winners = plans.map { $0.winners(entityTimes: entityTimes) }
+        if plans.isEmpty { return entities }
+        let timeOrder = EntityTimeOrder(entityTimes)
+        let winners = plans.map { $0.winners(entityTimes: entityTimes, timeOrder: timeOrder) }
 
         let jobs = plans.indices.flatMap { v in plans[v].features.indices.map { (v, $0) } }
         var featureColumns = [Column?](repeating: nil, count: jobs.count)
@@ -144,15 +150,10 @@ private struct ViewPlan {
     }
 
     /// The stored row each entity row gets from this view (-1 = none).
-    func winners(entityTimes: Column) -> [Int32] {
-        let timeline: StoredTimeline
-        let keyIndex: JoinKeyIndex
-        do {
-            let (index, storedIds) = JoinKeyIndex.build(storedKeys: storedKeys)
-            timeline = StoredTimeline(keyIds: storedIds, keyCount: index.keyCount, eventTimes: eventTimes, created: created)
-            keyIndex = index
-        }
-        let entityIds = keyIndex.lookup(entityKeys: entityKeys)
-        return timeline.winners(entityKeyIds: entityIds, entityTimes: entityTimes, ttl: ttl)
+    func winners(entityTimes: Column, timeOrder: EntityTimeOrder) -> [Int32] {
+        let (index, storedIds) = JoinKeyIndex.build(storedKeys: storedKeys)
+        return AsOfMatcher.winners(
+            storedKeyIds: storedIds, keyCount: index.keyCount, storedTimes: eventTimes, created: created,
+            entityKeyIds: index.lookup(entityKeys: entityKeys), entityTimes: entityTimes, entityTimeOrder: timeOrder, ttl: ttl)
     }
 }

@@ -87,6 +87,9 @@ public struct OnlineRows: Sendable {
             guard column.count == count else {
                 throw fail("join key \"\(layout.joinKeys[k])\" has \(column.count) values for \(count) rows")
             }
+            if let m = column.validity, m.count != count {
+                throw fail("join key \"\(layout.joinKeys[k])\" has a validity of \(m.count) entries for \(count) rows")
+            }
             if let m = column.validity, let row = m.firstIndex(of: false) {
                 throw fail("join key \"\(layout.joinKeys[k])\" is null in row \(row); rows without an entity key cannot be stored online")
             }

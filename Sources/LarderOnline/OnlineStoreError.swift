@@ -8,6 +8,7 @@
 /// // online store, view "driver_stats", feature "nope": unknownFeature: ... ; the view has: conv_rate, trips
 /// ```
 public struct OnlineStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What was wrong, e.g. `error.kind == .unknownFeature`.
     public enum Kind: String, Sendable, Hashable {
         /// The layout's names cannot be stored (empty, ':' in a name, duplicate features...).
         case invalidLayout

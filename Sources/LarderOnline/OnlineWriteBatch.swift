@@ -22,11 +22,14 @@ struct OnlineWriteBatch: Sendable {
         expiryAfter = layout.keyExpiry ? layout.effectiveTTL?.microseconds : nil
     }
 
-    /// Appends `EVALSHA sha 1 key version expiry [feature value]...` for `row`, nulls left out.
-    func appendWrite(row: Int, script: Script, to pipeline: inout RedisPipeline) {
-        var present = 0
-        for column in rows.features where !column.isNull(row) { present += 1 }
-        pipeline.beginCommand(argumentCount: 6 + 2 * present)
+    /// Appends one `EVALSHA sha n key... [version expiry count [feature value]...]...` call
+    /// writing `rows`, nulls left out. `key` is scratch space reused across rows.
+    func appendWrite(rows range: Range<Int>, script: Script, to pipeline: inout RedisPipeline, key: inout [UInt8]) {
+        var arguments = 3 + range.count * 4
+        for row in range {
+            for column in rows.features where !column.isNull(row) { arguments += 2 }
+        }
+        pipeline.beginCommand(argumentCount: arguments)
         switch script {
         case .sha(let sha):
             pipeline.appendArgument("EVALSHA")
@@ -35,29 +38,33 @@ struct OnlineWriteBatch: Sendable {
             pipeline.appendArgument("EVAL")
             pipeline.appendArgument(OnlineWriteScript.source)
         }
-        pipeline.appendArgument(decimal: 1)
-        appendKey(row: row, to: &pipeline)
-        let event = rows.eventTimes[row].microsecondsSinceEpoch
-        let created = rows.createdTimes?[row].microsecondsSinceEpoch ?? Int64.min
-        pipeline.appendArgument(length: 16) { OnlineKeyLayout.writeVersion(event: event, created: created, into: $0) }
-        if let expiryAfter {
-            // Round up to whole milliseconds so the key outlives the last instant the row is served.
-            let (end, overflow) = event.addingReportingOverflow(expiryAfter)
-            let milliseconds = overflow ? Int64.max / 1000 : (end >= 0 ? (end + 999) / 1000 : end / 1000)
-            pipeline.appendArgument(decimal: milliseconds)
-        } else {
-            pipeline.appendArgument("")
-        }
-        for (f, column) in rows.features.enumerated() where !column.isNull(row) {
-            pipeline.appendArgument(featureNames[f])
-            OnlineValueCodec.appendValue(column, row: row, to: &pipeline)
+        pipeline.appendArgument(decimal: Int64(range.count))
+        for row in range { appendKey(row: row, to: &pipeline, scratch: &key) }
+        for row in range {
+            let event = rows.eventTimes[row].microsecondsSinceEpoch
+            let created = rows.createdTimes?[row].microsecondsSinceEpoch ?? Int64.min
+            pipeline.appendArgument(length: 16) { OnlineKeyLayout.writeVersion(event: event, created: created, into: $0) }
+            if let expiryAfter {
+                // Round up to whole milliseconds so the key outlives the last instant the row is served.
+                let (end, overflow) = event.addingReportingOverflow(expiryAfter)
+                let milliseconds = overflow ? Int64.max / 1000 : (end >= 0 ? (end + 999) / 1000 : end / 1000)
+                pipeline.appendArgument(decimal: milliseconds)
+            } else {
+                pipeline.appendArgument("")
+            }
+            var present = 0
+            for column in rows.features where !column.isNull(row) { present += 1 }
+            pipeline.appendArgument(decimal: Int64(present))
+            for (f, column) in rows.features.enumerated() where !column.isNull(row) {
+                pipeline.appendArgument(featureNames[f])
+                OnlineValueCodec.appendValue(column, row: row, to: &pipeline)
+            }
         }
     }
 
-    private func appendKey(row: Int, to pipeline: inout RedisPipeline) {
-        // Small keys: build on the stack-sized scratch array, then copy once into the pipeline.
-        var key = keyPrefix
-        key.reserveCapacity(keyPrefix.count + 24)
+    private func appendKey(row: Int, to pipeline: inout RedisPipeline, scratch key: inout [UInt8]) {
+        key.removeAll(keepingCapacity: true)
+        key.append(contentsOf: keyPrefix)
         for (k, column) in rows.entityKeys.enumerated() {
             if k > 0 { key.append(UInt8(ascii: "|")) }
             OnlineKeyLayout.appendEntityValue(column, row: row, to: &key)
@@ -65,15 +72,18 @@ struct OnlineWriteBatch: Sendable {
         pipeline.appendArgument(key)
     }
 
-    /// Adds one script reply to `stats`, or throws Redis' error for `row`.
-    func count(_ reply: RedisReply, row: Int, into stats: inout OnlineWriteStats) throws(OnlineStoreError) {
+    /// Adds one script reply (the number of rows written) to `stats`, or throws Redis' error.
+    func count(_ reply: RedisReply, rows range: Range<Int>, into stats: inout OnlineWriteStats) throws(OnlineStoreError) {
         switch reply {
-        case .integer(1): stats.written += 1
-        case .integer(0): stats.skipped += 1
+        case .integer(let written) where (0...Int64(range.count)).contains(written):
+            stats.written += Int(written)
+            stats.skipped += range.count - Int(written)
         case .error(let message):
-            throw OnlineStoreError(kind: .server, view: layout.view, row: row, message: "Redis refused the write: \(message)")
+            throw OnlineStoreError(kind: .server, view: layout.view, row: range.lowerBound,
+                                   message: "Redis refused the write of rows \(range.lowerBound)..<\(range.upperBound): \(message)")
         default:
-            throw OnlineStoreError(kind: .server, view: layout.view, row: row, message: "unexpected reply \(reply) from the write script")
+            throw OnlineStoreError(kind: .server, view: layout.view, row: range.lowerBound,
+                                   message: "unexpected reply \(reply) from the write script for rows \(range.lowerBound)..<\(range.upperBound)")
         }
     }
 }

@@ -23,6 +23,11 @@ import Darwin
 /// server may still be executing the command), and nothing is retried with ``RetryPolicy/never``.
 /// While the server stays unreachable, reconnects back off exponentially (see ``Options``).
 ///
+/// Requests that queue behind a busy connection leave together in one write (automatic
+/// pipelining), so a few connections serve many concurrent callers. Cancelling a task does not
+/// recall a command already queued: the call returns when its reply arrives or the command
+/// timeout expires.
+///
 /// ```swift
 /// let client = try RedisClient(url: "redis://127.0.0.1:6380/0", options: .init(connections: 4))
 /// try await client.ping()
@@ -31,6 +36,10 @@ import Darwin
 /// ```
 public final class RedisClient: Sendable {
     /// Pool size, timeouts and reconnect backoff.
+    ///
+    /// ```swift
+    /// let options = RedisClient.Options(connections: 2, commandTimeout: .milliseconds(500))
+    /// ```
     public struct Options: Sendable, Hashable {
         /// Connections (each with its own thread). Two to four saturate one Redis server.
         public var connections: Int
@@ -52,6 +61,11 @@ public final class RedisClient: Sendable {
     }
 
     /// When a batch that failed from a lost connection may be resent once on a fresh connection.
+    ///
+    /// ```swift
+    /// try await client.pipeline(writes, retry: .idempotent)   // e.g. SET of fixed values
+    /// try await client.command("INCR", "hits", retry: .never)
+    /// ```
     public enum RetryPolicy: Sendable, Hashable {
         /// Resend only if every command only reads (``RedisPipeline/isReadOnly``).
         case readOnly
@@ -92,6 +106,7 @@ public final class RedisClient: Sendable {
     /// Sends one command; an error reply is thrown as a `.server` ``RedisError`` with Redis' message.
     @discardableResult
     public func command(_ arguments: [[UInt8]], retry: RetryPolicy = .readOnly) async throws -> RedisReply {
+        try requireCommandNames([arguments])
         var pipeline = RedisPipeline()
         pipeline.append(arguments)
         let reply = try await self.pipeline(pipeline, retry: retry)[0]
@@ -116,6 +131,7 @@ public final class RedisClient: Sendable {
 
     /// Sends the commands in one round trip; one reply per command, error replies in their slot.
     public func pipeline(_ commands: [[[UInt8]]], retry: RetryPolicy = .readOnly) async throws -> [RedisReply] {
+        try requireCommandNames(commands)
         var pipeline = RedisPipeline()
         for command in commands { pipeline.append(command) }
         return try await self.pipeline(pipeline, retry: retry)
@@ -148,6 +164,13 @@ public final class RedisClient: Sendable {
                 case .failure(let error): continuation.resume(throwing: error)
                 }
             })
+        }
+    }
+
+    private func requireCommandNames(_ commands: [[[UInt8]]]) throws(RedisError) {
+        if let index = commands.firstIndex(where: \.isEmpty) {
+            throw RedisError(kind: .usage, command: "PIPELINE", address: url.address,
+                             message: "command \(index) has no arguments; give the command name first")
         }
     }
 

@@ -143,7 +143,8 @@ final class RedisConnectionThread: @unchecked Sendable {
             do {
                 try connection.append(jobs[index].pipeline)
             } catch {
-                return (index, error)
+                // Nothing has been read yet, so every request of the batch is unfinished.
+                return (jobs.startIndex, error)
             }
         }
         for index in jobs.indices {

@@ -11,6 +11,7 @@
 /// }
 /// ```
 public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What failed; `error.kind == .connection` is the only kind a retry can cure.
     public enum Kind: String, Sendable, Hashable {
         /// Could not connect, or the connection was lost (reset, closed by the server, killed).
         case connection

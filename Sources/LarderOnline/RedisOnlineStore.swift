@@ -61,26 +61,29 @@ public final class RedisOnlineStore: Sendable {
     }
 
     private static func writeChunk(_ batch: OnlineWriteBatch, rows: Range<Int>, sha: [UInt8], client: RedisClient) async throws -> OnlineWriteStats {
+        let calls = stride(from: rows.lowerBound, to: rows.upperBound, by: OnlineWriteScript.rowsPerCall).map {
+            $0..<min($0 + OnlineWriteScript.rowsPerCall, rows.upperBound)
+        }
         var pipeline = RedisPipeline(reservingCapacity: rows.count * 128)
-        for row in rows { batch.appendWrite(row: row, script: .sha(sha), to: &pipeline) }
+        var key: [UInt8] = []
+        for call in calls { batch.appendWrite(rows: call, script: .sha(sha), to: &pipeline, key: &key) }
         var stats = OnlineWriteStats(rows: rows.count, roundTrips: 1)
-        var unloaded: [Int] = []
-        let replies = try await client.pipeline(pipeline, retry: .idempotent)
-        for (offset, reply) in replies.enumerated() {
+        var unloaded: [Range<Int>] = []
+        for (index, reply) in try await client.pipeline(pipeline, retry: .idempotent).enumerated() {
             if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
-                unloaded.append(rows.lowerBound + offset)
+                unloaded.append(calls[index])
             } else {
-                try batch.count(reply, row: rows.lowerBound + offset, into: &stats)
+                try batch.count(reply, rows: calls[index], into: &stats)
             }
         }
         guard !unloaded.isEmpty else { return stats }
         // The server lost its script cache (restart, SCRIPT FLUSH): EVAL caches the script again.
         // Order does not matter because the script compares versions.
         pipeline.removeAll()
-        for row in unloaded { batch.appendWrite(row: row, script: .source, to: &pipeline) }
+        for call in unloaded { batch.appendWrite(rows: call, script: .source, to: &pipeline, key: &key) }
         stats.roundTrips += 1
-        for (offset, reply) in try await client.pipeline(pipeline, retry: .idempotent).enumerated() {
-            try batch.count(reply, row: unloaded[offset], into: &stats)
+        for (index, reply) in try await client.pipeline(pipeline, retry: .idempotent).enumerated() {
+            try batch.count(reply, rows: unloaded[index], into: &stats)
         }
         return stats
     }

@@ -112,6 +112,12 @@ public struct RedisPipeline: Sendable {
 
     /// Arguments encoded once and appended many times (e.g. the field names of every HMGET of a
     /// lookup), so a hot loop copies bytes instead of re-encoding each argument.
+    ///
+    /// ```swift
+    /// let fields = RedisPipeline.EncodedArguments([Array("name".utf8), Array("age".utf8)])
+    /// p.beginCommand(argumentCount: 2 + fields.count)
+    /// p.appendArgument("HMGET"); p.appendArgument("user:1"); p.appendArguments(fields)
+    /// ```
     public struct EncodedArguments: Sendable {
         let bytes: [UInt8]
         public let count: Int

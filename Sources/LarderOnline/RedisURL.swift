@@ -9,6 +9,10 @@
 /// ```
 public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
     /// A TCP host and port, or a Unix domain socket path.
+    ///
+    /// ```swift
+    /// RedisURL(endpoint: .unix(path: "/run/redis.sock"), database: 1)
+    /// ```
     public enum Endpoint: Sendable, Hashable {
         case tcp(host: String, port: Int)
         case unix(path: String)

@@ -4,6 +4,8 @@ import LarderColumnar
 /// strings compared as unsigned bytes; NaN ignored; a zero min written as -0.0 and a zero max as +0.0,
 /// as the spec asks).
 enum ColumnStatistics {
+    static let maxBinaryStatistic = 256
+
     static func compute(_ column: Column, _ range: Range<Int>) -> Statistics {
         var stats = Statistics()
         let validity = column.validity
@@ -34,7 +36,11 @@ enum ColumnStatistics {
                 (stats.minValue, stats.maxValue) = (le(lo == 0 ? -Double(0) : lo), le(hi == 0 ? Double(0) : hi))
             }
         case .bool(let v):
-            if let (lo, hi) = minMax(v.map { $0 ? 1 : 0 } as [UInt8]) { (stats.minValue, stats.maxValue) = ([lo], [hi]) }
+            var sawTrue = false, sawFalse = false
+            for i in range where present(i) {
+                if v[i] { sawTrue = true } else { sawFalse = true }
+            }
+            if sawTrue || sawFalse { (stats.minValue, stats.maxValue) = ([sawFalse ? 0 : 1], [sawTrue ? 1 : 0]) }
         case .binary(let offsets, let bytes):
             var lo: Range<Int>?
             var hi: Range<Int>?
@@ -49,7 +55,10 @@ enum ColumnStatistics {
                     if hi == nil || less(hi!, r) { hi = r }
                 }
             }
-            if let lo, let hi { (stats.minValue, stats.maxValue) = (Array(bytes[lo]), Array(bytes[hi])) }
+            // Long values would bloat the footer; without truncation logic we omit them (readers then skip pruning).
+            if let lo, let hi, lo.count <= maxBinaryStatistic, hi.count <= maxBinaryStatistic {
+                (stats.minValue, stats.maxValue) = (Array(bytes[lo]), Array(bytes[hi]))
+            }
         }
         return stats
     }

@@ -19,14 +19,14 @@ final class ReadableFile: Sendable {
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             let why = errnoText()
-            close(fd)
+            closeDescriptor(fd)
             throw ParquetError(.io, "cannot stat: \(why)", file: path)
         }
         descriptor = fd
         size = Int(st.st_size)
     }
 
-    deinit { close(descriptor) }
+    deinit { closeDescriptor(descriptor) }
 
     /// Reads exactly `count` bytes at `offset` into `buffer` (which must hold `count` bytes).
     func read(at offset: Int, count: Int, into buffer: UnsafeMutableRawPointer) throws(ParquetError) {
@@ -59,3 +59,22 @@ final class ReadableFile: Sendable {
 }
 
 func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// `close(2)`, named apart from the `close()` methods of our types.
+func closeDescriptor(_ fd: Int32) {
+    _ = close(fd)
+}
+
+/// `write(2)` of the whole buffer, retrying short writes and EINTR; returns errno text on failure.
+func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> String? {
+    var done = 0
+    while done < buffer.count {
+        let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+        if n < 0 {
+            if errno == EINTR { continue }
+            return errnoText()
+        }
+        done += n
+    }
+    return nil
+}

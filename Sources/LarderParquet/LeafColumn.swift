@@ -51,6 +51,9 @@ enum SchemaMapping {
             out.append(map(e, chunkIndex: out.count))
             at += 1
         }
+        guard at == schema.count else {
+            throw ParquetError(.malformed, "the schema tree covers \(at) of its \(schema.count) elements")
+        }
         return out
     }
 

@@ -6,6 +6,7 @@
 /// catch { print(error) }  // "/data/x.parquet: column 'tags': unsupported: repeated (nested) columns ..."
 /// ```
 public struct ParquetError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The category of failure, for callers that react differently (e.g. skip unsupported files).
     public enum Kind: Sendable, Equatable {
         /// The operating system refused an open/read/write/rename.
         case io

@@ -34,6 +34,9 @@ public struct ParquetFile: Sendable {
             self.file = file
             metadata = try Self.readFooter(file)
             leaves = try SchemaMapping.leaves(metadata.schema)
+            for (i, g) in metadata.rowGroups.enumerated() where g.columns.count != leaves.count {
+                throw ParquetError(.malformed, "row group \(i) has \(g.columns.count) column chunks but the schema has \(leaves.count) columns")
+            }
         } catch {
             throw error.located(file: path)
         }
@@ -99,7 +102,8 @@ public struct ParquetFile: Sendable {
         return meta
     }
 
-    /// Reads the named columns (all readable columns when `columns` is nil), in the order given.
+    /// Reads the named columns in the order given, or every column of the file when `columns` is nil
+    /// (which fails if one is unsupported: see ``unsupportedColumns``; pass `schema.names` to skip them).
     /// Only the requested column chunks are read from disk.
     public func read(columns names: [String]? = nil) throws(ParquetError) -> ColumnBatch {
         var selected: [LeafColumn] = []
@@ -116,15 +120,7 @@ public struct ParquetFile: Sendable {
         for leaf in selected {
             if let why = leaf.unsupported { throw ParquetError(.unsupported, why, file: path, column: leaf.name) }
         }
-        var columns: [Column] = []
-        columns.reserveCapacity(selected.count)
-        for leaf in selected {
-            do throws(ParquetError) {
-                columns.append(try ColumnAssembler(file: file, metadata: metadata, leaf: leaf, rowCount: rowCount).read())
-            } catch {
-                throw error.located(file: path, column: leaf.name)
-            }
-        }
+        let columns = try ColumnAssembler(file: file, metadata: metadata, leaves: selected, rowCount: rowCount).read()
         let fields = selected.map { SchemaField(name: $0.name, type: $0.valueType, nullable: $0.maxDefinitionLevel > 0) }
         do {
             return try ColumnBatch(schema: Schema(fields), columns: columns)

@@ -1,3 +1,5 @@
+public import Larder
+
 /// Metadata of one column chunk, for `inspect`.
 ///
 /// ```swift
@@ -12,6 +14,9 @@ public struct ParquetColumnChunkInfo: Sendable, Hashable {
     public var compressedSize: Int
     public var uncompressedSize: Int
     public var nullCount: Int?
+    /// The chunk's smallest and largest non-null values from its statistics, when the writer stored them.
+    public var minValue: Value?
+    public var maxValue: Value?
 }
 
 /// Metadata of one row group, for `inspect`.
@@ -36,7 +41,38 @@ public struct ParquetRowGroupInfo: Sendable, Hashable {
                 valueCount: Int(m?.numValues ?? 0),
                 compressedSize: Int(m?.totalCompressedSize ?? 0),
                 uncompressedSize: Int(m?.totalUncompressedSize ?? 0),
-                nullCount: m?.statistics?.nullCount.map { Int($0) })
+                nullCount: m?.statistics?.nullCount.map { Int($0) },
+                minValue: i < leaves.count ? statisticValue(m?.statistics, leaves[i], min: true) : nil,
+                maxValue: i < leaves.count ? statisticValue(m?.statistics, leaves[i], min: false) : nil)
         }
+    }
+}
+
+/// Decodes a PLAIN-encoded statistic into a Larder value. Prefers `min_value`/`max_value`; the legacy
+/// `min`/`max` fields are used only for numbers (their byte order is wrong for strings).
+func statisticValue(_ stats: Statistics?, _ leaf: LeafColumn, min: Bool) -> Value? {
+    guard let stats, leaf.unsupported == nil else { return nil }
+    let isBinary = leaf.physical == .byteArray
+    guard let bytes = (min ? stats.minValue : stats.maxValue) ?? (isBinary ? nil : (min ? stats.min : stats.max)) else { return nil }
+    func load<T: FixedWidthInteger>(_: T.Type) -> T? {
+        guard bytes.count == MemoryLayout<T>.size else { return nil }
+        return bytes.reversed().reduce(T.zero) { $0 << 8 | T(truncatingIfNeeded: $1) }
+    }
+    switch (leaf.physical, leaf.conversion) {
+    case (.boolean?, _): return bytes.count == 1 ? .bool(bytes[0] != 0) : nil
+    case (.int32?, .daysToMicros): return load(Int32.self).map { .timestamp(Timestamp(microsecondsSinceEpoch: Int64($0) &* Timestamp.microsecondsPerDay)) }
+    case (.int32?, _): return load(Int32.self).map { .int32($0) }
+    case (.int64?, let conversion):
+        guard let v = load(Int64.self) else { return nil }
+        switch (leaf.valueType, conversion) {
+        case (.timestamp, .millisToMicros): return .timestamp(Timestamp(microsecondsSinceEpoch: v &* 1000))
+        case (.timestamp, .nanosToMicros): return .timestamp(Timestamp(microsecondsSinceEpoch: v >= 0 ? v / 1000 : -((-(v + 1)) / 1000) - 1))
+        case (.timestamp, _): return .timestamp(Timestamp(microsecondsSinceEpoch: v))
+        default: return .int64(v)
+        }
+    case (.float?, _): return load(UInt32.self).map { .float32(Float(bitPattern: $0)) }
+    case (.double?, _): return load(UInt64.self).map { .float64(Double(bitPattern: $0)) }
+    case (.byteArray?, _): return leaf.valueType == .string ? .string(String(decoding: bytes, as: UTF8.self)) : .bytes(bytes)
+    default: return nil
     }
 }

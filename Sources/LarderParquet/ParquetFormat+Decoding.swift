@@ -2,6 +2,13 @@
 // writers (size statistics, bloom filters, geospatial types...) still read.
 
 extension ThriftCompactReader {
+    /// Fails when a field the spec marks `required` was absent (a sign of corruption).
+    func requireFields(_ ids: [Int16], _ seen: Set<Int16>, in structName: String) throws(ParquetError) {
+        for id in ids where !seen.contains(id) {
+            throw ParquetError(.malformed, "\(structName) lacks required field \(id)")
+        }
+    }
+
     mutating func readStruct(_ onField: (inout ThriftCompactReader, Int16, ThriftType) throws(ParquetError) -> Bool) throws(ParquetError) {
         try beginStruct()
         while let (id, type) = try readFieldHeader() {
@@ -11,6 +18,7 @@ extension ThriftCompactReader {
     }
 
     mutating func readFileMetaData() throws(ParquetError) -> FileMetaData {
+        var seen = Set<Int16>()
         var m = FileMetaData()
         try readStruct { r, id, type throws(ParquetError) in
             switch (id, type) {
@@ -23,8 +31,10 @@ extension ThriftCompactReader {
             case (8, .struct): m.encrypted = true; return false
             default: return false
             }
+            seen.insert(id)
             return true
         }
+        try requireFields([2, 3, 4], seen, in: "FileMetaData")
         return m
     }
 
@@ -100,6 +110,7 @@ extension ThriftCompactReader {
     }
 
     mutating func readRowGroup() throws(ParquetError) -> RowGroupMeta {
+        var seen = Set<Int16>()
         var g = RowGroupMeta()
         try readStruct { r, id, type throws(ParquetError) in
             switch (id, type) {
@@ -108,8 +119,10 @@ extension ThriftCompactReader {
             case (3, .i64): g.numRows = try r.readI64()
             default: return false
             }
+            seen.insert(id)
             return true
         }
+        try requireFields([1, 3], seen, in: "RowGroup")
         return g
     }
 
@@ -129,6 +142,7 @@ extension ThriftCompactReader {
     }
 
     mutating func readColumnMetaData() throws(ParquetError) -> ColumnMetaData {
+        var seen = Set<Int16>()
         var m = ColumnMetaData()
         try readStruct { r, id, type throws(ParquetError) in
             switch (id, type) {
@@ -144,8 +158,10 @@ extension ThriftCompactReader {
             case (12, .struct): m.statistics = try r.readStatistics()
             default: return false
             }
+            seen.insert(id)
             return true
         }
+        try requireFields([1, 4, 5, 7, 9], seen, in: "ColumnMetaData")
         return m
     }
 

@@ -1,7 +1,5 @@
-import Dispatch
 import Larder
 public import LarderColumnar
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -51,26 +49,15 @@ public final class ParquetWriter {
 
     deinit {
         if !closed {
-            Glibc.close(descriptor)
+            closeDescriptor(descriptor)
             unlink(tempPath)
         }
     }
 
     private func append(_ bytes: [UInt8]) throws(ParquetError) {
-        var failure: ParquetError?
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Glibc.write(descriptor, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = ParquetError(.io, "write failed: \(errnoText())", file: path)
-                    return
-                }
-                done += n
-            }
+        if let why = bytes.withUnsafeBytes({ writeAll(descriptor, $0) }) {
+            throw ParquetError(.io, "write failed: \(why)", file: path)
         }
-        if let failure { throw failure }
         offset += bytes.count
     }
 
@@ -126,16 +113,13 @@ public final class ParquetWriter {
     private func writeRowGroup(_ batch: ColumnBatch, _ range: Range<Int>) throws(ParquetError) {
         let fields = schema.fields
         let options = self.options
-        let encoded = Mutex<[Int: EncodedChunk]>([:])
-        DispatchQueue.concurrentPerform(iterations: fields.count) { i in
+        let chunks = parallelMap(fields.count) { i in
             var encoder = ColumnChunkEncoder(column: batch.columns[i], range: range, nullable: fields[i].nullable, options: options)
-            let chunk = encoder.encode()
-            encoded.withLock { $0[i] = chunk }
+            return encoder.encode()
         }
-        let chunks = encoded.withLock { $0 }
         var group = RowGroupMeta(columns: [], totalByteSize: 0, numRows: Int64(range.count))
         for (i, field) in fields.enumerated() {
-            let chunk = chunks[i]!
+            let chunk = chunks[i]
             let start = offset
             try append(chunk.bytes)
             var meta = ColumnMetaData()
@@ -176,7 +160,7 @@ public final class ParquetWriter {
         tail.append(contentsOf: Array("PAR1".utf8))
         try append(tail)
         guard fsync(descriptor) == 0 else { throw ParquetError(.io, "fsync failed: \(errnoText())", file: path) }
-        Glibc.close(descriptor)
+        closeDescriptor(descriptor)
         closed = true
         guard rename(tempPath, path) == 0 else {
             let why = errnoText()
@@ -188,7 +172,7 @@ public final class ParquetWriter {
         let dirFD = open(dir.isEmpty ? "/" : dir, O_RDONLY | O_CLOEXEC)
         if dirFD >= 0 {
             _ = fsync(dirFD)  // best effort: makes the rename durable
-            Glibc.close(dirFD)
+            closeDescriptor(dirFD)
         }
     }
 

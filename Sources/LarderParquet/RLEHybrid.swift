@@ -57,7 +57,7 @@ struct RLEHybridDecoder {
                 let bytes = Int(groups) * bitWidth
                 guard bytes <= end - position else { throw ParquetError(.malformed, "truncated bit-packed run") }
                 let take = min(values, n - filled)
-                let bad = unpack(base + position, count: take, into: out.baseAddress! + filled, limit: limit)
+                let bad = unpack(base + position, count: take, available: end - position, into: out.baseAddress! + filled, limit: limit)
                 if bad { throw ParquetError(.malformed, "bit-packed value out of range (must be < \(limit))") }
                 position += bytes
                 filled += take
@@ -66,28 +66,44 @@ struct RLEHybridDecoder {
     }
 
     /// Unpacks `count` values of `bitWidth` bits; returns whether any value was `>= limit`.
-    private func unpack(_ src: UnsafePointer<UInt8>, count: Int, into dst: UnsafeMutablePointer<UInt32>, limit: UInt32) -> Bool {
+    /// `available` is how many bytes may be read from `src` (the rest of the page): while 8 bytes remain,
+    /// each value comes from one unaligned 64-bit load instead of byte-by-byte assembly.
+    private func unpack(_ src: UnsafePointer<UInt8>, count: Int, available: Int, into dst: UnsafeMutablePointer<UInt32>, limit: UInt32) -> Bool {
         if bitWidth == 0 {
             dst.update(repeating: 0, count: count)
             return limit == 0 && count > 0
         }
-        let mask: UInt64 = (UInt64(1) << UInt64(bitWidth)) - 1
-        var acc: UInt64 = 0
-        var bits = 0
-        var at = 0
+        let w = bitWidth
+        let mask: UInt64 = (UInt64(1) << UInt64(w)) - 1
         var maxSeen: UInt32 = 0
-        let w = UInt64(bitWidth)
-        for i in 0..<count {
-            while bits < bitWidth {
-                acc |= UInt64(src[at]) << UInt64(bits)
-                at += 1
-                bits += 8
-            }
-            let v = UInt32(truncatingIfNeeded: acc & mask)
+        let raw = UnsafeRawPointer(src)
+        var i = 0
+        while i < count {
+            let bit = i &* w
+            let byte = bit >> 3
+            if byte + 8 > available { break }
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+            let v = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
             dst[i] = v
             maxSeen = max(maxSeen, v)
-            acc >>= w
-            bits -= bitWidth
+            i += 1
+        }
+        while i < count {
+            let bit = i * w
+            var v: UInt64 = 0
+            var got = 0
+            var at = bit >> 3
+            var shift = bit & 7
+            while got < w {
+                v |= (UInt64(src[at]) >> UInt64(shift)) << UInt64(got)
+                got += 8 - shift
+                shift = 0
+                at += 1
+            }
+            let value = UInt32(truncatingIfNeeded: v & mask)
+            dst[i] = value
+            maxSeen = max(maxSeen, value)
+            i += 1
         }
         return maxSeen >= limit
     }

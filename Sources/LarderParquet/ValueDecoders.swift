@@ -5,11 +5,31 @@
 /// Plain-old-data Parquet physical values, stored little-endian.
 protocol FixedWidthValue: BitwiseCopyable, Sendable {
     static var zero: Self { get }
+    /// Whether DELTA_BINARY_PACKED applies (integers only).
+    static var isInteger: Bool { get }
+    /// The low bits of a delta-decoded integer (only called when `isInteger`).
+    init(truncatingDelta: Int64)
 }
-extension Int32: FixedWidthValue { static var zero: Int32 { 0 } }
-extension Int64: FixedWidthValue { static var zero: Int64 { 0 } }
-extension Float: FixedWidthValue { static var zero: Float { 0 } }
-extension Double: FixedWidthValue { static var zero: Double { 0 } }
+extension Int32: FixedWidthValue {
+    static var zero: Int32 { 0 }
+    static var isInteger: Bool { true }
+    init(truncatingDelta v: Int64) { self.init(truncatingIfNeeded: v) }
+}
+extension Int64: FixedWidthValue {
+    static var zero: Int64 { 0 }
+    static var isInteger: Bool { true }
+    init(truncatingDelta v: Int64) { self = v }
+}
+extension Float: FixedWidthValue {
+    static var zero: Float { 0 }
+    static var isInteger: Bool { false }
+    init(truncatingDelta v: Int64) { self.init(bitPattern: UInt32(truncatingIfNeeded: v)) }
+}
+extension Double: FixedWidthValue {
+    static var zero: Double { 0 }
+    static var isInteger: Bool { false }
+    init(truncatingDelta v: Int64) { self.init(bitPattern: UInt64(bitPattern: v)) }
+}
 
 func encodingName(_ raw: Int32) -> String {
     switch Encoding(rawValue: raw) {
@@ -101,8 +121,16 @@ extension PageReader {
                 try decodeIndices(page.values, count: nn, dictionarySize: dictionary.count, into: &indices)
                 let dict = UnsafeBufferPointer(dictionary)
                 for k in 0..<nn { out[k] = dict[Int(indices[k])] }
+            } else if page.encoding == Encoding.deltaBinaryPacked.rawValue && T.isInteger {
+                var decoder = try DeltaBinaryPackedDecoder(page.values)
+                let scratch = UnsafeMutablePointer<Int64>.allocate(capacity: max(nn, 1))
+                defer { scratch.deallocate() }
+                try decoder.decode(count: nn, into: scratch)
+                for k in 0..<nn { out[k] = T(truncatingDelta: scratch[k]) }
+            } else if page.encoding == Encoding.byteStreamSplit.rawValue {
+                try decodeByteStreamSplit(page.values, count: nn, width: stride, into: UnsafeMutableRawPointer(out))
             } else {
-                throw ParquetError(.unsupported, "value encoding \(encodingName(page.encoding)) (supported: PLAIN, dictionary)")
+                throw ParquetError(.unsupported, "value encoding \(encodingName(page.encoding)) for this type (supported: PLAIN, dictionary, DELTA_BINARY_PACKED, BYTE_STREAM_SPLIT)")
             }
             if let levels = page.levels { spread(out, levels: levels, nonNull: nn) }
             recordValidity(validity.map { $0 + row }, page)
@@ -187,43 +215,73 @@ extension PageReader {
             let nn = page.nonNullCount
             let levels = page.levels
             if page.encoding == Encoding.plain.rawValue {
+                // The page's bytes bound the payload: grow once, copy with raw pointers, trim the rest.
                 let v = page.values
-                bytes.reserveCapacity(bytes.count + v.count)
-                var at = 0
-                var k = 0
-                for i in 0..<page.count {
-                    if let levels, levels[i] == 0 {
-                        offsets.append(bytes.count)
-                        continue
+                var written = bytes.count
+                bytes.append(contentsOf: repeatElement(0, count: v.count))
+                var problem: String?
+                bytes.withUnsafeMutableBytes { out in
+                    var at = 0
+                    var k = 0
+                    for i in 0..<page.count {
+                        if let levels, levels[i] == 0 {
+                            offsets.append(written)
+                            continue
+                        }
+                        guard k < nn, v.count - at >= 4 else {
+                            problem = "PLAIN BYTE_ARRAY page holds fewer than its \(nn) values"
+                            return
+                        }
+                        let length = Int(UInt32(littleEndian: v.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+                        guard length <= v.count - at - 4 else {
+                            problem = "BYTE_ARRAY value overruns its page"
+                            return
+                        }
+                        if length > 0 { (out.baseAddress! + written).copyMemory(from: v.baseAddress! + at + 4, byteCount: length) }
+                        written += length
+                        offsets.append(written)
+                        at += 4 + length
+                        k += 1
                     }
-                    guard k < nn, v.count - at >= 4 else { throw ParquetError(.malformed, "PLAIN BYTE_ARRAY page holds fewer than its \(nn) values") }
-                    let length = Int(UInt32(littleEndian: v.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
-                    guard length <= v.count - at - 4 else { throw ParquetError(.malformed, "BYTE_ARRAY value overruns its page") }
-                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: v[(at + 4)..<(at + 4 + length)]))
-                    offsets.append(bytes.count)
-                    at += 4 + length
-                    k += 1
                 }
+                if let problem { throw ParquetError(.malformed, problem) }
+                bytes.removeLast(bytes.count - written)
             } else if isDictionaryEncoding(page.encoding) {
                 guard !dictStarts.isEmpty || nn == 0 else { throw ParquetError(.malformed, "dictionary-encoded page without a dictionary page") }
                 try decodeIndices(page.values, count: nn, dictionarySize: max(dictStarts.count - 1, 0), into: &indices)
-                var k = 0
+                // Size the page's bytes exactly, grow once, then copy with raw pointers (no per-value append).
                 dictBytes.withUnsafeBufferPointer { d in
                     dictStarts.withUnsafeBufferPointer { s in
-                        for i in 0..<page.count {
-                            if let levels, levels[i] == 0 {
-                                offsets.append(bytes.count)
-                                continue
-                            }
+                        var total = 0
+                        for k in 0..<nn {
                             let idx = Int(indices[k])
-                            k += 1
-                            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: d[s[idx]..<s[idx + 1]]))
-                            offsets.append(bytes.count)
+                            total += s[idx + 1] - s[idx]
+                        }
+                        var at = bytes.count
+                        bytes.append(contentsOf: repeatElement(0, count: total))
+                        bytes.withUnsafeMutableBufferPointer { out in
+                            var k = 0
+                            for i in 0..<page.count {
+                                if let levels, levels[i] == 0 {
+                                    offsets.append(at)
+                                    continue
+                                }
+                                let idx = Int(indices[k])
+                                k += 1
+                                let start = s[idx], length = s[idx + 1] - start
+                                if length > 0 { (out.baseAddress! + at).update(from: d.baseAddress! + start, count: length) }
+                                at += length
+                                offsets.append(at)
+                            }
                         }
                     }
                 }
+            } else if page.encoding == Encoding.deltaLengthByteArray.rawValue {
+                try decodeDeltaLengthByteArray(page.values, count: nn, levels: levels, offsets: &offsets, bytes: &bytes)
+            } else if page.encoding == Encoding.deltaByteArray.rawValue {
+                try decodeDeltaByteArray(page.values, count: nn, levels: levels, offsets: &offsets, bytes: &bytes)
             } else {
-                throw ParquetError(.unsupported, "BYTE_ARRAY encoding \(encodingName(page.encoding)) (supported: PLAIN, dictionary)")
+                throw ParquetError(.unsupported, "BYTE_ARRAY encoding \(encodingName(page.encoding)) (supported: PLAIN, dictionary, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY)")
             }
             recordValidity(validity.map { $0 + row }, page)
             nulls += page.count - nn

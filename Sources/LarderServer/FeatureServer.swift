@@ -106,13 +106,16 @@ struct RegistryReloader: Service {
     let state: ServerState
 
     func run() async throws {
-        while !Task.isCancelled {
-            do {
-                try await state.reload()
-            } catch {
-                state.metrics.add("larder_registry_reload_errors_total")
+        // Stops on graceful shutdown (SIGTERM/SIGINT) as well as on cancellation.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await state.reload()
+                } catch {
+                    state.metrics.add("larder_registry_reload_errors_total")
+                }
+                try await Task.sleep(for: state.configuration.reloadInterval)
             }
-            try? await Task.sleep(for: state.configuration.reloadInterval)
         }
     }
 }

@@ -54,7 +54,8 @@ do {
         for (i, g) in file.rowGroups.enumerated() {
             print("row group \(i): \(g.rowCount) rows")
             for c in g.columns {
-                print("  \(c.name): \(c.compression) \(c.encodings.joined(separator: ",")) \(c.compressedSize)/\(c.uncompressedSize) bytes, nulls \(c.nullCount.map(String.init) ?? "?")")
+                let range = c.minValue.map { "min \($0), max \(c.maxValue.map { "\($0)" } ?? "?")" } ?? "no min/max"
+                print("  \(c.name): \(c.compression) \(c.encodings.joined(separator: ",")) \(c.compressedSize)/\(c.uncompressedSize) bytes, nulls \(c.nullCount.map(String.init) ?? "?"), \(range)")
             }
         }
         for (k, v) in file.keyValueMetadata.sorted(by: { $0.key < $1.key }) { print("metadata \(k) = \(v.prefix(120))") }

@@ -166,4 +166,20 @@ struct CSVErrorTests {
             }
         }
     }
+
+    @Test func arbitraryBytesNeverCrashTheReaderOrInference() throws {
+        var rng = SeededGenerator(seed: 21)
+        for _ in 0..<1000 {
+            let n = Int.random(in: 0..<64, using: &rng)
+            let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            for options in [CSVReadOptions(threads: 1), CSVReadOptions(threads: 2, minimumChunkBytes: 5)] {
+                do {
+                    let batch = try CSVReader(options: options).read(bytes: bytes)
+                    #expect(batch.columns.allSatisfy { $0.count == batch.rowCount })
+                } catch {
+                    #expect(!error.description.isEmpty)
+                }
+            }
+        }
+    }
 }

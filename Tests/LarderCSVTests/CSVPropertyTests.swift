@@ -68,6 +68,7 @@ struct CSVPropertyTests {
     @Test func randomTablesRoundTripThroughFiles() throws {
         var rng = SeededGenerator(seed: 77)
         let dir = temporaryDirectory()
+        defer { removeDirectory(dir) }
         for iteration in 0..<20 {
             let types = (0..<4).map { _ in ValueType.allCases.randomElement(using: &rng)! }
             let schema = Schema(types.enumerated().map { field("c\($0.offset)", $0.element) })

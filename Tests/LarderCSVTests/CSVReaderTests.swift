@@ -63,6 +63,22 @@ struct CSVReaderTests {
         #expect(batch.value(row: 0, column: 5) == .null)
     }
 
+    @Test func infersGenDataLayout() throws {
+        // gen_data.py's files: quoted header and timestamps, shortest floats, plain integers.
+        let text = "\"driver_id\",\"event_timestamp\",\"conv_rate\",\"avg_daily_trips\"\n"
+            + "1000,\"2026-01-07T18:52:34.387708Z\",0.6780813,599\n"
+            + "1025,\"2026-01-07T13:03:36.884500Z\",1,932\n"
+        let batch = try readCSV(text)
+        #expect(batch.schema == Schema([
+            field("driver_id", .int64, nullable: false), field("event_timestamp", .timestamp, nullable: false),
+            field("conv_rate", .float64, nullable: false), field("avg_daily_trips", .int64, nullable: false),
+        ]))
+        #expect(batch.value(row: 1, column: 1) == .timestamp(try Timestamp(parsing: "2026-01-07T13:03:36.8845Z")))
+        // A canonical-looking but impossible timestamp makes the column text.
+        let bad = try readCSV("t\n2026-01-07T18:52:34.387708Z\n2026-13-07T18:52:34.387708Z\n")
+        #expect(bad.schema == Schema([field("t", .string, nullable: false)]))
+    }
+
     @Test func inferenceWidensAcrossChunks() throws {
         // Chunks of a few bytes: the int64 → float64 → string widening must merge across them.
         var text = "v,w\n"
@@ -77,6 +93,7 @@ struct CSVReaderTests {
 
     @Test func headerOfAFileReadsOnlyTheNames() throws {
         let dir = temporaryDirectory()
+        defer { removeDirectory(dir) }
         let path = dir + "/h.csv"
         writeFile(path, Array("\u{FEFF}\"driver_id\",\"a,b\",c\n1,2,3\n".utf8))
         #expect(try CSVReader.header(of: path) == ["driver_id", "a,b", "c"])

@@ -83,3 +83,12 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Deletes a test directory and everything in it.
+func removeDirectory(_ path: String) {
+    for name in listDirectory(path) {
+        let child = path + "/" + name
+        if unlink(child) != 0 { removeDirectory(child) }
+    }
+    rmdir(path)
+}

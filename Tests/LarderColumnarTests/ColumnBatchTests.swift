@@ -72,6 +72,59 @@ import Testing
         #expect(throws: ColumnarError.self) { try ColumnBatch.empty(schema: schema).sortIndices(by: [SortKey("zzz")]) }
     }
 
+    /// Keys whose ranges need more than 64 bits together take the per-key radix path.
+    @Test func sortIndicesWithWideKeysMatchesReference() throws {
+        var rng = SplitMix64(seed: 99)
+        for iteration in 0..<40 {
+            let n = Int(rng.next() % 400)
+            let pool: [Int64] = [.min, .max, 0, -1, 1, Int64(bitPattern: rng.next()), Int64(bitPattern: rng.next())]
+            var a = ColumnBuilder(type: .int64), b = ColumnBuilder(type: .float64), c = ColumnBuilder(type: .timestamp)
+            for _ in 0..<n {
+                if rng.next() % 5 == 0 { a.appendNull() } else { a.append(pool[Int(rng.next() % 7)]) }
+                b.append([-Double.infinity, -1e300, -0.0, 0.0, 1e-300, 2.5, .infinity][Int(rng.next() % 7)])
+                if rng.next() % 7 == 0 { c.appendNull() } else { c.append(timestampMicros: Int64(bitPattern: rng.next())) }
+            }
+            let batch = try ColumnBatch(["a": a.finish(), "b": b.finish(), "c": c.finish()])
+            let keys = [SortKey("a", descending: iteration % 2 == 0), SortKey("b"), SortKey("c", descending: iteration % 3 == 0)]
+            let order = try batch.sortIndices(by: keys)
+            let reference = Array(0..<n).sorted { x, y in
+                for (k, key) in keys.enumerated() {
+                    let vx = batch.value(row: x, column: k), vy = batch.value(row: y, column: k)
+                    var cmp = compareValues(vx, vy)
+                    if key.descending && !vx.isNull && !vy.isNull { cmp = -cmp }
+                    if cmp != 0 { return cmp < 0 }
+                }
+                return x < y
+            }
+            #expect(order == reference, "iteration \(iteration)")
+        }
+    }
+
+    /// Large inputs take the chunked parallel radix path (composite and per-key variants).
+    @Test(arguments: [false, true])
+    func sortIndicesOnLargeInputsMatchesTupleSort(wide: Bool) throws {
+        var rng = SplitMix64(seed: wide ? 5 : 6)
+        let n = 150_000
+        let ids = (0..<n).map { _ in wide ? Int64(bitPattern: rng.next()) >> Int64(rng.next() % 64) : Int64(rng.next() % 500) }
+        let times = (0..<n).map { _ in Int64(rng.next() % 1_000_000) - 500_000 }
+        let batch = try ColumnBatch(["id": Column(int64: ids), "ts": Column(timestampMicros: times)])
+        let order = try batch.sortIndices(by: [SortKey("id"), SortKey("ts", descending: true)])
+        let reference = Array(0..<n).sorted { a, b in
+            (ids[a], -times[a], a) < (ids[b], -times[b], b)
+        }
+        #expect(order == reference)
+    }
+
+    /// Batches of 64 Ki rows or more gather their columns in parallel; the result must not change.
+    @Test func largeGatherMatchesColumnGather() throws {
+        var rng = SplitMix64(seed: 12)
+        let batch = randomBatch(rows: 70_000, types: [.int64, .string, .float32, .bool], &rng)
+        let indices = (0..<80_000).map { _ in Int(rng.next() % 70_000) }
+        let gathered = batch.gather(indices)
+        #expect(gathered.rowCount == 80_000)
+        #expect(gathered.columns == batch.columns.map { $0.gather(indices) })
+    }
+
     @Test func sortThenGatherOrdersByKeyAndTime() throws {
         let batch = try ColumnBatch([
             "driver": Column(int64: [2, 1, 2, 1]),

@@ -60,4 +60,20 @@ import Testing
             #expect(joined == column)
         }
     }
+
+    @Test(arguments: ValueType.allCases)
+    func gatherRowsOrNullMatchesBoxedReference(type: ValueType) {
+        var rng = SplitMix64(seed: 404)
+        for _ in 0..<30 {
+            let n = 1 + Int(rng.next() % 100)
+            let values = (0..<n).map { _ in randomValue(type, &rng, nullRate: 4) }
+            let column = try! Column(type: type, values: values)
+            let indices = (0..<Int(rng.next() % 150)).map { _ in rng.next() % 3 == 0 ? Int32(-1) : Int32(rng.next() % UInt64(n)) }
+            let g = column.gather(rowsOrNull: indices)
+            #expect(g.count == indices.count)
+            #expect((0..<g.count).map { g.value(at: $0) } == indices.map { $0 < 0 ? .null : values[Int($0)] })
+        }
+        let noMisses = Column(int64: [1, 2]).gather(rowsOrNull: [1, 0])
+        #expect(noMisses.validity == nil)
+    }
 }

@@ -134,7 +134,9 @@ struct RidesDataGeneratorTests {
     }
 
     @Test func csvFilesHaveGenDatasLayoutAndReadBack() throws {
-        let dir = "/tmp/larder-demo-tests-\(UInt64.random(in: 0...UInt64.max))/xs"
+        let root = "/tmp/larder-demo-tests-\(UInt64.random(in: 0...UInt64.max))"
+        defer { removeTree(root) }
+        let dir = root + "/xs"
         let paths = try Self.xs.write(to: dir, format: .csv)
         #expect(paths == ["driver_stats", "customer_stats", "orders"].map { "\(dir)/\($0).csv" })
         let headers = [
@@ -166,11 +168,25 @@ struct RidesDataGeneratorTests {
         }
         let recorder = Recorder()
         let dir = "/tmp/larder-demo-tests-\(UInt64.random(in: 0...UInt64.max))"
+        defer { removeTree(dir) }
         try Self.xs.write(to: dir, format: .parquet, writer: recorder)
         #expect(recorder.written == [
             "\(dir)/driver_stats.parquet": Self.xs.driverStats.rowCount,
             "\(dir)/customer_stats.parquet": 350, "\(dir)/orders.parquet": 10_000,
         ])
+    }
+
+    /// Deletes the test's output directory (files one level deep, as the tests write them).
+    private func removeTree(_ path: String) {
+        guard let dir = opendir(path) else { return }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        closedir(dir)
+        for name in names where unlink(path + "/" + name) != 0 { removeTree(path + "/" + name) }
+        rmdir(path)
     }
 
     private func firstLines(_ path: String, _ count: Int) throws -> [String] {

@@ -28,28 +28,46 @@ struct PointInTimeJoinPropertyTests {
         }
     }
 
-    @Test("a large case crosses every parallel chunk boundary (entity rows, key buckets, gathers)")
-    func largeCaseMatchesGroupedReference() throws {
-        var rng = SeededGenerator(seed: 99)
-        let keys = 1_500, storedCount = 40_000, entityCount = 80_000
-        let storedKeys = (0..<storedCount).map { _ in Int64.random(in: 0..<Int64(keys), using: &rng) * 3 }
-        let storedTimes = (0..<storedCount).map { _ in Int64.random(in: 0..<500, using: &rng) }
+    /// How the large case's keys look: direct-indexed ints, wide ints (hash map), strings, or a two-column key.
+    enum KeyShape: String, CaseIterable, Sendable {
+        case directInt64, wideInt64, string, int32AndString
+    }
+
+    @Test("large cases cross every parallel chunk boundary and grow the hash maps", arguments: KeyShape.allCases)
+    func largeCaseMatchesGroupedReference(shape: KeyShape) throws {
+        var rng = SeededGenerator(seed: 99 &+ UInt64(shape.rawValue.count))
+        let keys = 1_500, storedCount = 80_000, entityCount = 80_000
+        let wide = (0..<keys + 2).map { _ in Int64.random(in: .min ... .max, using: &rng) }
+        // Key k of the shape (k == keys or keys + 1: never stored).
+        func keyColumns(_ ks: [Int]) -> [(String, Column)] {
+            switch shape {
+            case .directInt64: [("id", Column(int64: ks.map { Int64($0) * 3 }))]
+            case .wideInt64: [("id", Column(int64: ks.map { wide[$0] }))]
+            case .string: [("id", Column(strings: ks.map { "key-\($0)" }))]
+            case .int32AndString: [("a", Column(int32: ks.map { Int32($0 % 40) })), ("b", Column(strings: ks.map { "\($0 / 40)" }))]
+            }
+        }
+        let storedKeys = (0..<storedCount).map { _ in Int.random(in: 0..<keys, using: &rng) }
+        let storedTimes = (0..<storedCount).map { _ in Int64.random(in: 0..<2_000, using: &rng) }
         let storedCreated = (0..<storedCount).map { _ in Int64.random(in: 0..<3, using: &rng) }
-        let entityKeys = (0..<entityCount).map { _ in Int64.random(in: -1..<Int64(keys + 2), using: &rng) * 3 }
-        let entityTimes = (0..<entityCount).map { _ in Int64.random(in: -5..<520, using: &rng) }
-        let stored = try ColumnBatch([
-            "id": Column(int64: storedKeys), "event_timestamp": Column(timestampMicros: storedTimes),
-            "created": Column(timestampMicros: storedCreated), "position": Column(int64: (0..<Int64(storedCount)).map { $0 }),
-        ])
-        let entities = try ColumnBatch(["id": Column(int64: entityKeys), "event_timestamp": Column(timestampMicros: entityTimes)])
+        let entityKeys = (0..<entityCount).map { _ in Int.random(in: 0..<(keys + 2), using: &rng) }
+        let entityTimes = (0..<entityCount).map { _ in Int64.random(in: -5..<2_020, using: &rng) }
+        let storedColumns = keyColumns(storedKeys) + [
+            ("event_timestamp", Column(timestampMicros: storedTimes)), ("created", Column(timestampMicros: storedCreated)),
+            ("position", Column(int64: (0..<Int64(storedCount)).map { $0 })),
+        ]
+        let entityColumns = keyColumns(entityKeys) + [("event_timestamp", Column(timestampMicros: entityTimes))]
+        func batch(_ columns: [(String, Column)]) throws -> ColumnBatch {
+            try ColumnBatch(schema: Schema(columns.map { SchemaField(name: $0.0, type: $0.1.type) }), columns: columns.map(\.1))
+        }
         let ttl: Int64 = 40
-        let view = PointInTimeJoin.ViewInput(name: "v", joinKeys: ["id"], ttl: .init(microseconds: ttl), rows: stored,
-                                             features: ["position"])
-        let joined = try PointInTimeJoin.join(entities: entities, views: [view])
+        let view = PointInTimeJoin.ViewInput(name: "v", joinKeys: keyColumns([0]).map(\.0), ttl: .init(microseconds: ttl),
+                                             rows: try batch(storedColumns), features: ["position"])
+        let joined = try PointInTimeJoin.join(entities: try batch(entityColumns), views: [view])
         let positions = joined.column(named: "position")!
 
         // The rule applied literally to each key's rows (grouping only skips rows that cannot match).
-        var rowsByKey: [Int64: [Int]] = [:]
+        var rowsByKey: [Int: [Int]] = [:]
         for r in 0..<storedCount { rowsByKey[storedKeys[r], default: []].append(r) }
         var mismatches = 0
         for e in 0..<entityCount {

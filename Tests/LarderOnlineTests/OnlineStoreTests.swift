@@ -42,7 +42,9 @@ struct OnlineStoreTests {
             let times = (0..<count).map { _ in t(Int64(iteration)) }
             let rows = try OnlineRows(layout: view, entityKeys: keys, eventTimes: times, featureValues: values)
             let stats = try await store.write(view, rows: rows)
-            #expect(stats == OnlineWriteStats(rows: count, written: count, skipped: 0, roundTrips: 1))
+            #expect(stats.rows == count && stats.written == count && stats.skipped == 0)
+            // Two round trips only when a parallel test's SCRIPT FLUSH forced the EVAL fallback.
+            #expect((1...2).contains(stats.roundTrips))
             let read = try await store.read(view, features: allTypes.map(\.name), entityKeys: keys, now: t(Int64(iteration)))
             #expect(read.count == count)
             for (row, served) in read.enumerated() {
@@ -136,6 +138,15 @@ struct OnlineStoreTests {
         let read = try await store.read(view, features: ["v", "note"], entityKeys: [[.int64(1)]], now: t(10))
         // The newer write's null replaced the older "first": no stale field shows through.
         #expect(read[0] == OnlineFeatureRow(values: [.int64(4), .null], statuses: [.present, .nullValue], eventTime: t(10)))
+
+        // Several versions of one key in one write (one script call): the newest stays.
+        let mixed = OnlineRows(entityKeys: [.int64([2, 2, 2, 2])], eventTimes: [t(1), t(3), t(2), t(3)],
+                               createdTimes: [t(0), t(0), t(9), t(0)],
+                               features: [.int64([1, 3, 2, 33]), .string(["a", "c", "b", "dup"])])
+        let stats = try await store.write(view, rows: mixed)
+        #expect(stats == OnlineWriteStats(rows: 4, written: 2, skipped: 2, roundTrips: stats.roundTrips))
+        let two = try await store.read(view, features: ["v", "note"], entityKeys: [[.int64(2)]], now: t(3))
+        #expect(two[0].values == [.int64(3), .string("c")])
     }
 
     @Test func concurrentShuffledWritersLeaveTheNewestVersion() async throws {

@@ -236,14 +236,29 @@ struct RedisClientTests {
         #expect(try await client.command("CLIENT", "INFO").string?.contains("db=1") == true)
     }
 
-    @Test func blockingConnectionUsedDirectly() throws {
-        let connection = try RedisConnection(url: try privateRedisURL())
+    @Test func blockingConnectionUsedDirectly() async throws {
+        let url = try privateRedisURL()
         let key = bytes(uniqueName("direct"))
-        #expect(try connection.send([bytes("SET"), key, bytes("")]) == .status("OK"))
-        #expect(try connection.send([bytes("GET"), key]) == .bytes([]))
-        let replies = try connection.pipeline([[bytes("APPEND"), key, bytes("ab")], [bytes("STRLEN"), key], [bytes("DEL"), key]])
-        #expect(replies == [.integer(2), .integer(2), .integer(1)])
-        #expect(connection.isBroken == false)
+        let replies = try await onDedicatedThread {
+            let connection = try RedisConnection(url: url)
+            var replies = [try connection.send([bytes("SET"), key, bytes("")]), try connection.send([bytes("GET"), key])]
+            replies += try connection.pipeline([[bytes("APPEND"), key, bytes("ab")], [bytes("STRLEN"), key], [bytes("DEL"), key]])
+            replies.append(.integer(connection.isBroken ? 1 : 0))
+            return replies
+        }
+        #expect(replies == [.status("OK"), .bytes([]), .integer(2), .integer(2), .integer(1), .integer(0)])
+    }
+
+    @Test func emptyCommandsAreRefusedBeforeSending() async throws {
+        let client = try makeClient(connections: 1)
+        do {
+            _ = try await client.pipeline([[bytes("PING")], []])
+            Issue.record("an empty command must be refused")
+        } catch let error as RedisError {
+            #expect(error.kind == .usage)
+            #expect(error.message.contains("command 1 has no arguments"))
+        }
+        try await client.ping()
     }
 
     @Test func shutdownFailsLaterCalls() async throws {

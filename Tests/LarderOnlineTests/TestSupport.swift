@@ -53,3 +53,24 @@ func bitwiseEqual(_ a: Value, _ b: Value) -> Bool {
     default: a == b
     }
 }
+
+/// Runs blocking work (a `RedisConnection`) on a thread of its own, so tests never block Swift's
+/// cooperative pool, the same rule the client follows.
+func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let work = Work { continuation.resume(with: Result { try body() }) }
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { raw in
+            Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, Unmanaged.passRetained(work).toOpaque())
+        precondition(status == 0, "pthread_create failed: \(status)")
+        pthread_detach(thread)
+    }
+}
+
+private final class Work: Sendable {
+    // The continuation-resuming closure handed to the new thread.
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+}
