@@ -46,19 +46,20 @@ let package = Package(
         .target(
             name: "LarderServer",
             dependencies: [
-                "Larder", "LarderRegistry", "LarderOnline",
+                "Larder", "LarderRegistry", "LarderOnline", "LarderTraining",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "LarderTraining", dependencies: ["Larder"], swiftSettings: swiftSettings),
+        .target(name: "LarderTraining", dependencies: ["Larder", "LarderColumnar", "LarderRegistry", "LarderOffline"], swiftSettings: swiftSettings),
         .target(name: "Definitions", dependencies: ["Larder"], path: "definitions", swiftSettings: swiftSettings),
         .executableTarget(
             name: "LarderCLI",
             dependencies: [
                 "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderCSV",
-                "LarderDemoData", "LarderSources", "LarderOffline", "LarderOnline", "LarderServer",
+                "LarderDemoData", "LarderSources", "LarderOffline", "LarderOnline", "LarderServer", "LarderTraining",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -99,12 +100,12 @@ let package = Package(
         .testTarget(
             name: "LarderServerTests",
             dependencies: [
-                "Larder", "LarderRegistry", "LarderOnline", "LarderServer",
+                "Larder", "LarderRegistry", "LarderOnline", "LarderServer", "LarderTraining", "LarderColumnar", "LarderOffline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "LarderTrainingTests", dependencies: ["LarderTraining", "Larder"], swiftSettings: swiftSettings),
+        .testTarget(name: "LarderTrainingTests", dependencies: ["LarderTraining", "Larder", "LarderColumnar", "LarderRegistry", "LarderOffline"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderTests", dependencies: ["Larder"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderRegistryTests", dependencies: ["Larder", "LarderRegistry"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderCLITests", dependencies: ["LarderCLI", "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderOffline", "LarderOnline"], swiftSettings: swiftSettings),

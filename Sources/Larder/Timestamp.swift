@@ -44,6 +44,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return Timestamp(microsecondsSinceEpoch: floorDiv(microsecondsSinceEpoch, d) * d)
     }
 
+    /// The UTC calendar date: year, month (1–12), day (1–31), and the weekday (0 = Sunday).
+    public var utcDate: (year: Int, month: Int, day: Int, weekday: Int) {
+        let days = floorDiv(microsecondsSinceEpoch, Timestamp.microsecondsPerDay)
+        let (y, m, d) = civilFromDays(days)
+        // 1970-01-01 was a Thursday.
+        let weekday = Int(((days % 7) + 11) % 7)
+        return (Int(y), Int(m), Int(d), weekday)
+    }
+
     /// ISO-8601 in UTC with six fractional digits, e.g. `2026-01-01T08:30:00.000000Z`.
     public var description: String { iso8601(fractionalDigits: 6) }
 

@@ -5,6 +5,8 @@ import LarderOnline
 import LarderRegistry
 import LarderServer
 import Hummingbird
+import LarderOffline
+import ServiceLifecycle
 
 /// `larder serve`: the HTTP API.
 struct ServeCommand: AsyncParsableCommand {
@@ -40,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes.")
     var maxBody: Int = 1 << 20
 
+    @Flag(help: "Do not run scheduled materializations beside the API.")
+    var noScheduler = false
+
     func run() async throws {
         let project = Project(options)
         let registry = try project.openRegistry()
@@ -48,6 +53,19 @@ struct ServeCommand: AsyncParsableCommand {
                                 repository: project.repository)
         try await state.reload()
         print("larder serving on http://\(host):\(port) (registry version \(state.version.map(String.init) ?? "none"), Redis \(options.redisURL))")
-        try await FeatureServer(state: state).application().runService()
+        var services: [any Service] = []
+        if !noScheduler {
+            let scheduler = try ScheduledMaterialization.scheduler(project: project, repository: try project.appliedRepository().0)
+            services.append(SchedulerService(scheduler: scheduler))
+        }
+        try await FeatureServer(state: state).application(extraServices: services).runService()
+    }
+}
+
+/// Runs the materialization scheduler as a service beside the HTTP server; stops on graceful shutdown.
+struct SchedulerService: Service {
+    let scheduler: MaterializationScheduler
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await scheduler.run() }
     }
 }

@@ -50,12 +50,14 @@ public final class Materializer: Sendable {
     public let jobs: JobLog
     public let reader: SourceReader
     public let online: (any OnlineSink)?
+    public let state: MaterializationState
 
     public init(repository: FeatureRepository, home: String, dataDirectory: String, online: (any OnlineSink)? = nil) throws {
         self.repository = repository
         registry = try Registry(home: home)
         store = try OfflineStore(home: home, database: registry.database)
         jobs = try JobLog(database: registry.database)
+        state = try MaterializationState(database: registry.database)
         reader = SourceReader(dataDirectory: dataDirectory)
         self.online = online
     }
@@ -65,6 +67,8 @@ public final class Materializer: Sendable {
         guard !interval.isEmpty else {
             throw MaterializationError("the interval \(interval) is empty: --end must be after --start")
         }
+        try state.lock(views: views.map(\.name), holder: "a \(trigger) materialization")
+        defer { try? state.unlock(views: views.map(\.name)) }
         _ = try jobs.failAbandoned()
         try store.removeOrphans(liveJobs: try jobs.liveRunningJobs())
         let jobID = try jobs.start(trigger: trigger, views: views.map(\.name), interval: interval)
@@ -127,6 +131,40 @@ public final class Materializer: Sendable {
             }
         }
         return MaterializationReport(jobID: jobID, interval: interval, views: reports)
+    }
+}
+
+extension Materializer {
+    /// The interval an incremental run of `view` covers up to `end`: from the watermark (minus the view's
+    /// lookback, to pick up late rows), or on the first run from `end - ttl`, or from the source's earliest
+    /// event when the view has no ttl. `nil` when there is nothing to do.
+    public func incrementalInterval(for view: FeatureView, end: Timestamp) throws -> EventInterval? {
+        var start: Timestamp
+        if let watermark = try state.watermark(view: view.name) {
+            start = view.lookback.map { watermark.adding(TimeSpan(microseconds: -$0.microseconds)) } ?? watermark
+        } else if let ttl = view.ttl {
+            start = end.adding(TimeSpan(microseconds: -ttl.microseconds))
+        } else {
+            let times = try reader.read(view.source, columns: [view.source.eventTimestampColumn]).batch
+                .column(named: view.source.eventTimestampColumn)?.timestampMicros ?? []
+            guard let earliest = times.min() else { return nil }
+            start = Timestamp(microsecondsSinceEpoch: earliest)
+        }
+        return start < end ? EventInterval(start: start, end: end) : nil
+    }
+
+    /// Materializes each view from its watermark to `end`, one job per view, and advances the watermark
+    /// only after the job (offline and online) succeeded — a crash re-runs the same interval, which
+    /// replaces rather than duplicates. Views with nothing to do are skipped.
+    public func runIncremental(views: [FeatureView], end: Timestamp, trigger: String, offline: Bool = true, online: Bool = true,
+                               progress: @Sendable (MaterializationProgress) -> Void = { _ in }) throws -> [MaterializationReport] {
+        var reports: [MaterializationReport] = []
+        for view in views {
+            guard let interval = try incrementalInterval(for: view, end: end) else { continue }
+            reports.append(try run(views: [view], interval: interval, trigger: trigger, offline: offline, online: online, progress: progress))
+            try state.setWatermark(view: view.name, to: end)
+        }
+        return reports
     }
 }
 

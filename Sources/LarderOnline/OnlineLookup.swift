@@ -91,7 +91,7 @@ public struct OnlineLookup: Sendable {
         }
         let rowCount = query.entities.first?.values.count ?? 0
         for (name, values) in query.entities where values.count != rowCount {
-            throw LookupError(.invalidEntities, "entity columns have different lengths: \(query.entities[0].name) has \(rowCount) values, \(name) has \(values.count)")
+            throw LookupError(.invalidEntities, "entity columns have different lengths: \(query.entities[0].name) has \(rowCount) values, \(name) has \(values.count) values")
         }
         guard rowCount > 0 else { throw LookupError(.invalidEntities, "\"entities\" holds no rows: give each join key a list of values") }
         guard rowCount <= maxRows else { throw LookupError(.tooManyRows, "\(rowCount) entity rows exceed the limit of \(maxRows) per request; split the request") }

@@ -114,7 +114,8 @@ public struct JobLog: Sendable {
         }
     }
 
-    static func processExists(_ pid: Int32) -> Bool { pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) }
+    /// Whether a process with this id is alive (a lock or job holder that was killed is not).
+    public static func processExists(_ pid: Int32) -> Bool { pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) }
 
     static func decode(_ row: SQLiteRow) -> Job {
         Job(id: row["id"].int64 ?? 0, trigger: row["trigger"].string ?? "",

@@ -27,6 +27,7 @@ public struct FeatureServer: Sendable {
                      body: .init(byteBuffer: ByteBuffer(string: state.metrics.render())))
         }
         router.post("/get-online-features") { request, _ in try await onlineFeatures(request) }
+        router.post("/predict") { request, _ in try await predict(request) }
         return router
     }
 

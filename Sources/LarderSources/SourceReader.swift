@@ -50,12 +50,22 @@ public struct SourceReader: Sendable {
                     throw SourceError(location: file, message: "the file does not exist",
                                       fix: "create it, or point the source at the right path under --data")
                 }
-                let wanted = try columns.map { names in
-                    let available = Set(try ParquetFile(path: file).schema.names)
-                    return names.filter(available.contains)
+                let parquet = try ParquetFile(path: file)
+                let wanted = columns.map { names in names.filter(Set(parquet.schema.names).contains) }
+                // The footer's statistics tell whether any row can fall in the interval: files (or
+                // growing sources' old files) wholly outside it are not read at all.
+                if interval != .all, let range = Self.eventRange(parquet, column: source.eventTimestampColumn),
+                   range.max < interval.start.microsecondsSinceEpoch || range.min >= interval.end.microsecondsSinceEpoch {
+                    continue
                 }
-                let batch = try ParquetFile.read(file, columns: wanted)
+                let batch = try parquet.read(columns: wanted)
                 parts.append(try filter(batch, source: source, location: file, isCSV: false, interval: interval, types: types))
+            }
+            if parts.isEmpty {
+                let parquet = try ParquetFile(path: files[0])
+                let wanted = columns.map { names in names.filter(Set(parquet.schema.names).contains) } ?? parquet.schema.names
+                let empty = ColumnBatch.empty(schema: Schema(wanted.compactMap { name in parquet.schema.fields.first { $0.name == name } }))
+                return try filter(empty, source: source, location: files[0], isCSV: false, interval: interval, types: types)
             }
             return try Self.concatenate(parts)
         case .sqlite(let database, let table):
@@ -63,6 +73,26 @@ public struct SourceReader: Sendable {
             let batch = try SQLiteTableReader(path: file, table: table).read(columns: columns, types: types,
                                                                               timestampColumns: timestampColumns(of: source))
             return try filter(batch, source: source, location: "\(file) table \(table)", isCSV: false, interval: interval, types: types)
+        }
+    }
+
+    /// The smallest and largest event time a Parquet file's row-group statistics record, if all have them.
+    static func eventRange(_ file: ParquetFile, column: String) -> (min: Int64, max: Int64)? {
+        var low = Int64.max, high = Int64.min
+        for group in file.rowGroups {
+            guard let chunk = group.columns.first(where: { $0.name == column }),
+                  let a = micros(chunk.minValue), let b = micros(chunk.maxValue) else { return nil }
+            low = min(low, a)
+            high = max(high, b)
+        }
+        return file.rowGroups.isEmpty ? nil : (low, high)
+    }
+
+    private static func micros(_ value: Value?) -> Int64? {
+        switch value {
+        case .timestamp(let t)?: t.microsecondsSinceEpoch
+        case .int64(let v)?: v
+        default: nil
         }
     }
 

@@ -1,0 +1,32 @@
+import Dispatch
+import Foundation
+import Larder
+import LarderOffline
+
+/// Builds the scheduler that `larder serve` and `larder schedule` run: each scheduled view's incremental
+/// materialization, on a dedicated thread (it reads files and SQLite, which block).
+enum ScheduledMaterialization {
+    static func scheduler(project: Project, repository: FeatureRepository) throws -> MaterializationScheduler {
+        let materializer = try Materializer(repository: repository, home: project.options.homeDirectory,
+                                            dataDirectory: project.options.dataDirectory, online: try project.onlineSink(enabled: true))
+        return MaterializationScheduler(views: repository.views, clock: SystemSchedulerClock(), onEvent: { event in
+            let line: String = switch event {
+            case .succeeded(let view, let at): "scheduler: \(view) materialized up to \(at.iso8601(fractionalDigits: 0))"
+            case .failed(let view, _, let error, let retry): "scheduler: \(view) failed (\(error)); retrying at \(retry.iso8601(fractionalDigits: 0))"
+            case .gaveUp(let view, _, let error, let next): "scheduler: \(view) failed again (\(error)); next scheduled run \(next.iso8601(fractionalDigits: 0))"
+            }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }) { view, now in
+            try await onDedicatedThread {
+                _ = try materializer.runIncremental(views: [view], end: now, trigger: "scheduled")
+            }
+        }
+    }
+
+    /// Runs blocking work on its own thread, off Swift's cooperative pool and NIO's event loops.
+    static func onDedicatedThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}

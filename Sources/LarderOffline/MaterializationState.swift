@@ -1,0 +1,81 @@
+public import Larder
+public import LarderRegistry
+import Foundation
+
+/// Per-view state of incremental materialization in `registry.db`: the watermark (end of the last
+/// successful run) and the lock that keeps two runs of one view from overlapping. A lock whose holder
+/// process is gone (killed) is taken over, so a crash never wedges a view.
+public struct MaterializationState: Sendable {
+    public let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) throws {
+        self.database = database
+        try database.withConnection { db in
+            try db.execute("""
+                CREATE TABLE IF NOT EXISTS watermarks (
+                    view       TEXT PRIMARY KEY,
+                    watermark  INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE IF NOT EXISTS view_locks (
+                    view        TEXT PRIMARY KEY,
+                    pid         INTEGER NOT NULL,
+                    holder      TEXT NOT NULL,
+                    acquired_at INTEGER NOT NULL
+                );
+                """)
+        }
+    }
+
+    public func watermark(view: String) throws -> Timestamp? {
+        try database.withConnection { db in
+            try db.queryFirst("SELECT watermark FROM watermarks WHERE view = ?", [.text(view)])?[0].int64.map(Timestamp.init(microsecondsSinceEpoch:))
+        }
+    }
+
+    public func setWatermark(view: String, to end: Timestamp, now: Timestamp = .now()) throws {
+        try database.withConnection { db in
+            try db.execute("INSERT INTO watermarks(view, watermark, updated_at) VALUES (?, ?, ?) ON CONFLICT(view) DO UPDATE SET watermark = excluded.watermark, updated_at = excluded.updated_at",
+                           [.text(view), .integer(end.microsecondsSinceEpoch), .integer(now.microsecondsSinceEpoch)])
+        }
+    }
+
+    /// Takes the lock of every view, or none: throws ``ViewBusyError`` naming the holder when one is
+    /// held by a live process (another run in this process counts as live too).
+    public func lock(views: [String], holder: String, now: Timestamp = .now()) throws {
+        let pid = Int64(ProcessInfo.processInfo.processIdentifier)
+        try database.withConnection { db in
+            try db.transaction { db in
+                for view in views {
+                    if let row = try db.queryFirst("SELECT pid, holder, acquired_at FROM view_locks WHERE view = ?", [.text(view)]) {
+                        let owner = Int32(row[0].int64 ?? 0)
+                        if JobLog.processExists(owner) {
+                            throw ViewBusyError(view: view, holder: row[1].string ?? "?", pid: owner,
+                                                since: Timestamp(microsecondsSinceEpoch: row[2].int64 ?? 0))
+                        }
+                    }
+                    try db.execute("INSERT OR REPLACE INTO view_locks(view, pid, holder, acquired_at) VALUES (?, ?, ?, ?)",
+                                   [.text(view), .integer(pid), .text(holder), .integer(now.microsecondsSinceEpoch)])
+                }
+            }
+        }
+    }
+
+    public func unlock(views: [String]) throws {
+        let pid = Int64(ProcessInfo.processInfo.processIdentifier)
+        try database.withConnection { db in
+            for view in views { try db.execute("DELETE FROM view_locks WHERE view = ? AND pid = ?", [.text(view), .integer(pid)]) }
+        }
+    }
+}
+
+/// Another run holds a view's lock.
+public struct ViewBusyError: Error, Sendable, CustomStringConvertible {
+    public var view: String
+    public var holder: String
+    public var pid: Int32
+    public var since: Timestamp
+    public var description: String {
+        "view \(view) is being materialized by \(holder) (pid \(pid), since \(since.iso8601(fractionalDigits: 0))); wait for it to finish, or stop that process"
+    }
+}
