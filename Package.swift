@@ -42,11 +42,11 @@ let package = Package(
         .target(
             name: "LarderOffline", dependencies: ["Larder", "LarderColumnar", "LarderParquet", "LarderCSV", "LarderRegistry", "LarderSources"],
             swiftSettings: swiftSettings),
-        .target(name: "LarderOnline", dependencies: ["Larder", "CHiredis", "LarderRegistry"], swiftSettings: swiftSettings),
+        .target(name: "LarderOnline", dependencies: ["Larder", "CHiredis", "LarderRegistry", "LarderColumnar"], swiftSettings: swiftSettings),
         .target(
             name: "LarderServer",
             dependencies: [
-                "Larder", "LarderRegistry", "LarderOnline", "LarderTraining",
+                "Larder", "LarderRegistry", "LarderOnline", "LarderTraining", "LarderColumnar", "LarderSources", "LarderOffline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -8,6 +8,16 @@ public struct TimestampParseError: Error, Sendable, Equatable, CustomStringConve
 }
 
 extension Timestamp {
+    /// An epoch number of unknown unit, told apart by magnitude: below 1e11 seconds, below 1e14
+    /// milliseconds, below 1e17 microseconds, else nanoseconds (each covers 1973 to beyond 5000).
+    public init(epochNumber v: Int64) {
+        let a = v.magnitude
+        if a < 100_000_000_000 { self.init(microsecondsSinceEpoch: v &* 1_000_000) }
+        else if a < 100_000_000_000_000 { self.init(microsecondsSinceEpoch: v &* 1_000) }
+        else if a < 100_000_000_000_000_000 { self.init(microsecondsSinceEpoch: v) }
+        else { self.init(microsecondsSinceEpoch: v / 1_000) }
+    }
+
     /// Reads ISO-8601: `YYYY-MM-DD`, optionally followed by `T` or a space, `hh:mm[:ss[.ffffff]]`, then
     /// `Z`, `+hh:mm`, `-hh:mm`, `+hhmm` or nothing (UTC). Fractions beyond microseconds are truncated.
     public init(parsing text: String) throws(TimestampParseError) {

@@ -70,7 +70,7 @@ struct PredictCommand: AsyncParsableCommand {
                 "model": registered.name, "version": registered.version,
                 "output": artifact.isClassifier ? "probability" : "value", "prediction": prediction,
                 "features": Dictionary(uniqueKeysWithValues: zip(registered.features, features).map { feature, column in
-                    (feature.name, ["value": column.values[0].description, "status": column.statuses[0].rawValue])
+                    (feature.name, ["value": Self.jsonValue(column.values[0]), "status": column.statuses[0].rawValue])
                 }),
             ]), as: UTF8.self))
             return
@@ -84,5 +84,12 @@ struct PredictCommand: AsyncParsableCommand {
                       value.isNull ? "imputed" : "served")
         }
         print(table.rendered())
+    }
+
+    /// Numbers as JSON numbers, null as null, anything else as its text.
+    private static func jsonValue(_ value: Value) -> Any {
+        if value.isNull { return NSNull() }
+        if case .string(let s) = value { return s }
+        return value.doubleValue ?? value.description
     }
 }

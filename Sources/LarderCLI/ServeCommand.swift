@@ -15,6 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve features over HTTP: Feast-compatible lookups, health, readiness and metrics.",
         discussion: """
             Routes:
+              POST /push                  {"feature_view": "driver_stats", "df": {"driver_id": [1001], ...}, "to": "online_and_offline"}
               POST /get-online-features   {"features": ["driver_stats:conv_rate"], "entities": {"driver_id": [1001]}}
                                           or {"feature_service": "rides", "entities": {...}, "full_feature_names": true}
               GET  /health                liveness
@@ -49,8 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
         let project = Project(options)
         let registry = try project.openRegistry()
         let configuration = ServerConfiguration(host: host, port: port, maxRows: maxRows, maxBody: maxBody)
+        let pushBuffer = OfflinePushBuffer(store: try OfflineStore(home: options.homeDirectory, database: registry.database),
+                                           jobs: try JobLog(database: registry.database))
         let state = ServerState(registry: registry, client: try project.redisClient(), configuration: configuration,
-                                repository: project.repository)
+                                repository: project.repository, pushBuffer: pushBuffer)
         try await state.reload()
         print("larder serving on http://\(host):\(port) (registry version \(state.version.map(String.init) ?? "none"), Redis \(options.redisURL))")
         var services: [any Service] = []

@@ -46,7 +46,8 @@ public final class OfflineStore: Sendable {
 
     /// Writes `rows` (the view's stored schema) for `interval` as new day files, merging in the live
     /// files' rows that fall outside the interval. Nothing becomes visible until ``commit(_:jobID:)``.
-    public func stage(view: String, rows: ColumnBatch, interval: EventInterval, jobID: Int64) throws -> StagedView {
+    /// With `replacing: false` (push ingestion) the live files keep all their rows and the new ones are added.
+    public func stage(view: String, rows: ColumnBatch, interval: EventInterval, jobID: Int64, replacing: Bool = true) throws -> StagedView {
         guard let time = rows.column(named: "event_timestamp") else {
             throw OfflineStoreError(view: view, message: "rows to store have no event_timestamp column")
         }
@@ -63,7 +64,7 @@ public final class OfflineStore: Sendable {
             EventInterval(start: entry.day, end: entry.day.adding(.days(1))).overlaps(interval)
         }
         var days = Set(byDay.keys)
-        for entry in existing { days.insert(entry.day.microsecondsSinceEpoch / dayMicros) }
+        if replacing { for entry in existing { days.insert(entry.day.microsecondsSinceEpoch / dayMicros) } }
         let existingByDay = Dictionary(existing.map { ($0.day.microsecondsSinceEpoch / dayMicros, $0) }, uniquingKeysWith: { a, _ in a })
         let dayList = days.sorted()
 
@@ -74,7 +75,8 @@ public final class OfflineStore: Sendable {
                 var parts: [ColumnBatch] = []
                 if let indices = byDay[day] { parts.append(rows.gather(indices)) }
                 if let old = existingByDay[day] {
-                    let kept = try keepOutside(interval, of: try ParquetFile.read(home + "/" + old.path), view: view)
+                    let live = try ParquetFile.read(home + "/" + old.path)
+                    let kept = replacing ? try keepOutside(interval, of: live, view: view) : live
                     if kept.rowCount > 0 { parts.append(try kept.selecting(rows.schema.names)) }
                 }
                 return try writeDay(view: view, day: Timestamp(microsecondsSinceEpoch: day * dayMicros), parts: parts, jobID: jobID)

@@ -28,6 +28,7 @@ public struct FeatureServer: Sendable {
         }
         router.post("/get-online-features") { request, _ in try await onlineFeatures(request) }
         router.post("/predict") { request, _ in try await predict(request) }
+        router.post("/push") { request, _ in try await push(request) }
         return router
     }
 
@@ -35,7 +36,7 @@ public struct FeatureServer: Sendable {
     public func application(extraServices: [any Service] = []) -> some ApplicationProtocol {
         Application(router: router(),
                     configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: "larder"),
-                    services: [RegistryReloader(state: state)] + extraServices)
+                    services: [RegistryReloader(state: state)] + (state.pushBuffer.map { [PushFlushService(buffer: $0)] } ?? []) + extraServices)
     }
 
     private func ready() async throws -> Response {

@@ -64,7 +64,9 @@ extension APIError {
     /// A 400 naming the JSON path and what was expected.
     static func describing(_ error: DecodingError) -> APIError {
         func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            return text.isEmpty ? "the body" : text
         }
         switch error {
         case .dataCorrupted(let c) where c.codingPath.isEmpty:

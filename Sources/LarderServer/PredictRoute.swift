@@ -1,5 +1,5 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 import Larder
 import LarderOnline
 import LarderRegistry
@@ -84,7 +84,7 @@ extension FeatureServer {
                 throw APIError(.notFound, code: code, message: error.description)
             case .invalidName, .invalidReference:
                 throw APIError.badRequest("INVALID_MODEL_REFERENCE", error.description)
-            case .artifactModified, .artifactUnreadable, .corruptEntry:
+            case .artifactModified, .artifactUnreadable, .corruptEntry, .lineageMismatch:
                 throw APIError(.internalServerError, code: "MODEL_ARTIFACT_INVALID", message: error.description)
             }
         } catch let error as TrainingError {

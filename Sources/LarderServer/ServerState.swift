@@ -17,9 +17,12 @@ public final class ServerState: @unchecked Sendable {
     public let configuration: ServerConfiguration
     /// The compiled definitions (transforms for push ingestion, models' features), when linked.
     public let repository: FeatureRepository?
+    /// Where pushed rows for the offline store wait; `nil` refuses offline pushes.
+    public let pushBuffer: OfflinePushBuffer?
 
     public init(registry: Registry, client: RedisClient, configuration: ServerConfiguration,
-                repository: FeatureRepository? = nil, metrics: ServerMetrics = ServerMetrics()) {
+                repository: FeatureRepository? = nil, pushBuffer: OfflinePushBuffer? = nil, metrics: ServerMetrics = ServerMetrics()) {
+        self.pushBuffer = pushBuffer
         self.registry = registry
         self.client = client
         self.store = RedisOnlineStore(client: client)

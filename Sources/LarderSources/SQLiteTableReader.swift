@@ -70,8 +70,8 @@ struct SQLiteTableReader {
         case (.integer(let v), .float32): builder.append(Float(v))
         case (.real(let v), .float64): builder.append(v)
         case (.real(let v), .float32): builder.append(Float(v))
-        case (.integer(let v), .timestamp): builder.append(timestampMicros: EpochNumber.micros(v))
-        case (.real(let v), .timestamp): builder.append(timestampMicros: EpochNumber.micros(Int64(v)))
+        case (.integer(let v), .timestamp): builder.append(Timestamp(epochNumber: v))
+        case (.real(let v), .timestamp): builder.append(Timestamp(epochNumber: Int64(v)))
         case (.text(let s), .timestamp):
             guard let t = try? Timestamp(parsing: s) else { throw mismatch() }
             builder.append(t)
@@ -80,17 +80,5 @@ struct SQLiteTableReader {
         case (.text(let s), .bytes): builder.append(bytes: Array(s.utf8))
         default: throw mismatch()
         }
-    }
-}
-
-/// Epoch numbers of unknown unit: the magnitude tells seconds, milliseconds, microseconds or
-/// nanoseconds (anything after 1973 in seconds is below 1e11; in ms below 1e14; in µs below 1e17).
-enum EpochNumber {
-    static func micros(_ v: Int64) -> Int64 {
-        let a = v.magnitude
-        if a < 100_000_000_000 { return v * 1_000_000 }
-        if a < 100_000_000_000_000 { return v * 1_000 }
-        if a < 100_000_000_000_000_000 { return v }
-        return v / 1_000
     }
 }

@@ -14,6 +14,13 @@ public struct SourceRows: Sendable {
         /// The 1-based source row number of each row of this part in `batch`.
         public var sourceRows: [Int32]
         public var isCSV: Bool
+
+        public init(location: String, firstIndex: Int, sourceRows: [Int32], isCSV: Bool) {
+            self.location = location
+            self.firstIndex = firstIndex
+            self.sourceRows = sourceRows
+            self.isCSV = isCSV
+        }
     }
 
     public init(batch: ColumnBatch, parts: [Part]) {

@@ -54,7 +54,8 @@ public struct ViewRowBuilder: Sendable {
         let sourceNames = view.joinKeys + [view.source.eventTimestampColumn, view.source.createdTimestampColumn ?? ""] + view.fields.map(\.name)
         var columns: [Column] = []
         for (field, sourceName) in zip(schema.fields, sourceNames) {
-            guard !sourceName.isEmpty else {
+            // No created column (declared none, or absent from pushed rows): ties keep storage order.
+            guard !sourceName.isEmpty, field.name != "created" || batch.column(named: sourceName) != nil else {
                 columns.append(.nulls(type: .timestamp, count: batch.rowCount))
                 continue
             }
@@ -93,7 +94,7 @@ public struct ViewRowBuilder: Sendable {
                 throw fail(rows, index: index, column: "transform \(transform.identity)", "refused the row: \(error)")
             }
             for (c, (field, sourceName)) in zip(schema.fields, sourceNames).enumerated() {
-                let raw = sourceName.isEmpty ? Value.null : (row[sourceName] ?? row[field.name])
+                let raw = sourceName.isEmpty ? Value.null : (row[sourceName] ?? row[field.name] ?? (field.name == "created" ? .null : nil))
                 guard let value = raw else {
                     throw fail(rows, index: index, column: field.name, "the transform's output has no \(field.name)",
                                fix: "set row[\"\(field.name)\"] in transform \(transform.identity), or read it from the source")

@@ -104,8 +104,8 @@ public struct ModelRegistry: Sendable {
     public func register(_ registration: Registration, now: Timestamp = .now()) throws -> RegisteredModel {
         guard Self.isValidName(registration.name) else { throw ModelRegistryError.invalidName(registration.name) }
         guard registration.features.map(\.name) == registration.artifact.features else {
-            throw ModelRegistryError.corruptEntry(name: registration.name, version: 0,
-                                                  detail: "the feature lineage does not list the artifact's features in order")
+            throw ModelRegistryError.lineageMismatch(name: registration.name, lineage: registration.features.map(\.name),
+                                                     artifact: registration.artifact.features)
         }
         let bytes = try registration.artifact.serialized()
         let hash = SHA256.hash(bytes).hex

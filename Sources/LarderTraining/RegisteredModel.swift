@@ -132,6 +132,8 @@ public enum ModelRegistryError: Error, Sendable, Equatable, CustomStringConverti
     /// The artifact file's bytes no longer hash to what was registered.
     case artifactModified(path: String, expected: String, actual: String)
     case artifactUnreadable(path: String, detail: String)
+    /// A registration's feature lineage does not list the artifact's features in order.
+    case lineageMismatch(name: String, lineage: [String], artifact: [String])
     /// A stored row could not be decoded (hand-edited or from a newer larder).
     case corruptEntry(name: String, version: Int, detail: String)
 
@@ -151,6 +153,8 @@ public enum ModelRegistryError: Error, Sendable, Equatable, CustomStringConverti
             "the artifact \(path) was modified after registration (sha256 \(actual.prefix(12)), registered \(expected.prefix(12))); re-train the model"
         case .artifactUnreadable(let path, let detail):
             "cannot read the artifact \(path): \(detail); re-train the model or restore the file"
+        case .lineageMismatch(let name, let lineage, let artifact):
+            "model \(name)'s lineage names the features \(lineage.joined(separator: ", ")) but its artifact takes \(artifact.joined(separator: ", ")); register the features the artifact was trained on, in order"
         case .corruptEntry(let name, let version, let detail):
             "the registry entry of \(name)@\(version) cannot be read (\(detail)); it was edited by hand or written by a newer larder"
         }

@@ -104,6 +104,9 @@ struct BadRequestCase: Sendable, CustomTestStringConvertible {
             code: "UNSUPPORTED_CONTENT_TYPE",
             message: .equals("Content-Type text/plain is not JSON: send application/json (or no Content-Type)")),
         BadRequestCase(
+            name: "a JSON array instead of an object", body: #"[{\#(driverFeature)}]"#,
+            code: "INVALID_REQUEST", message: .contains(["the body: "])),
+        BadRequestCase(
             name: "both features and feature_service",
             body: #"{\#(driverFeature), "feature_service": "driver_activity", "entities": {"driver_id": [1001]}}"#,
             code: "INVALID_REQUEST", message: .equals(#"give either "features" or "feature_service", not both"#)),

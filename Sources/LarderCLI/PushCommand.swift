@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Larder
+import LarderOffline
+import LarderOnline
+import LarderRegistry
+import LarderServer
+import LarderSources
+
+/// `larder push VIEW FILE`: push rows to the stores, as `POST /push` does.
+struct PushCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "push",
+        abstract: "Push rows from a CSV or Parquet file into a view's online and/or offline store.",
+        discussion: """
+            The file holds the view's source columns (join keys, event_timestamp, created, features). Rows
+            go through the view's transform and type checks; online writes never replace a newer value;
+            offline rows are appended to the store (stored rows are kept). A file that fails validation
+            writes nothing.
+
+            Examples:
+              larder push driver_stats new_rows.csv
+              larder push driver_stats late.parquet --to online_and_offline
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "The view (or its source's name).")
+    var view: String
+
+    @Argument(help: "A .csv or .parquet file.")
+    var file: String
+
+    @Option(help: "online, offline or online_and_offline.")
+    var to: String = "online_and_offline"
+
+    func run() async throws {
+        guard let destination = PushIngestion.Destination(rawValue: to) else {
+            throw ValidationError("--to must be online, offline or online_and_offline")
+        }
+        let project = Project(options)
+        let (repository, _) = try project.appliedRepository()
+        let registry = try project.openRegistry()
+        let store = try OfflineStore(home: options.homeDirectory, database: registry.database)
+        let buffer = OfflinePushBuffer(store: store, jobs: try JobLog(database: registry.database))
+        let client = try project.redisClient()
+        defer { client.shutdown() }
+        let ingestion = PushIngestion(repository: repository, store: RedisOnlineStore(client: client), offline: buffer)
+        let target: FeatureView
+        do { target = try ingestion.view(named: view) } catch { throw CLIError(error.message) }
+        let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+        let location: Source.Location = path.lowercased().hasSuffix(".csv") ? .csv(path: path) : .parquet(path: path)
+        let source = Source(target.source.name, location: location, eventTimestamp: target.source.eventTimestampColumn,
+                            created: target.source.createdTimestampColumn)
+        let rows = try SourceReader(dataDirectory: options.dataDirectory).read(source, types: ViewRowBuilder.sourceColumns(of: target).types)
+        let count: Int
+        do {
+            count = try await ingestion.push(view: target, batch: rows.batch, to: destination)
+            try await buffer.flushDue(all: true)
+        } catch let error as APIError {
+            throw CLIError(error.message)
+        }
+        print("pushed \(count) rows of \(file) to \(target.name) (\(destination.rawValue))")
+    }
+}

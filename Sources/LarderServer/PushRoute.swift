@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import Larder
+import LarderColumnar
+import LarderOnline
+import ServiceLifecycle
+
+/// The body of `POST /push`, as Feast's feature server takes it.
+struct PushRequest: Decodable {
+    var pushSourceName: String?
+    var featureView: String?
+    var df: [String: [PushValue]]
+    var to: String?
+
+    enum CodingKeys: String, CodingKey {
+        case df, to
+        case pushSourceName = "push_source_name"
+        case featureView = "feature_view"
+    }
+}
+
+extension FeatureServer {
+    /// `POST /push {"push_source_name" | "feature_view": NAME, "df": {"col": [...]}, "to": "online" |
+    /// "offline" | "online_and_offline"}` → `{"rows": N, "view": NAME}`. Rows go through the view's
+    /// transform and type checks first; a push that fails them writes nothing.
+    func push(_ request: Request) async throws -> Response {
+        guard let repository = state.repository else {
+            throw APIError(.serviceUnavailable, code: "PUSH_UNAVAILABLE", message: "this server was started without compiled definitions")
+        }
+        let body = try await jsonBody(request)
+        let parsed: PushRequest
+        do {
+            parsed = try JSONDecoder().decode(PushRequest.self, from: Data(body))
+        } catch let error as DecodingError {
+            throw APIError.describing(error)
+        }
+        guard let name = parsed.featureView ?? parsed.pushSourceName else {
+            throw APIError.badRequest("INVALID_REQUEST", "give \"feature_view\" or \"push_source_name\"")
+        }
+        guard let destination = PushIngestion.Destination(rawValue: parsed.to ?? "online") else {
+            throw APIError.badRequest("INVALID_REQUEST", "\"to\" must be online, offline or online_and_offline, not \(parsed.to!)")
+        }
+        let ingestion = PushIngestion(repository: repository, store: state.store, offline: state.pushBuffer)
+        let view = try ingestion.view(named: name)
+        let columns = parsed.df.sorted { $0.key < $1.key }.map { (name: $0.key, values: $0.value) }
+        let batch = try PushIngestion.batch(view: view, columns: columns)
+        guard batch.rowCount <= state.configuration.maxRows * 100 else {
+            throw APIError.badRequest("TOO_MANY_ROWS", "\(batch.rowCount) rows in one push; split it")
+        }
+        let rows: Int
+        do {
+            rows = try await ingestion.push(view: view, batch: batch, to: destination)
+        } catch let error as RedisError {
+            throw APIError(.serviceUnavailable, code: "ONLINE_STORE_UNAVAILABLE", message: "the online store is not answering (\(error))")
+        }
+        state.metrics.add("larder_pushed_rows_total{view=\"\(view.name)\"}", Double(rows))
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(string: "{\"view\":\"\(view.name)\",\"rows\":\(rows)}")))
+    }
+}
+
+/// Commits buffered offline pushes every second when due, and everything on shutdown.
+struct PushFlushService: Service {
+    let buffer: OfflinePushBuffer
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                try? await buffer.flushDue()
+            }
+        }
+        try await buffer.flushDue(all: true)
+    }
+}
