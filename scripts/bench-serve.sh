@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Issue 5's figures: `larder serve` under wrk with ../shared/bench/online.lua (1 and 100 rows per request,
+# 2 threads, 16 connections) beside redis-benchmark HMGET of a 7-field hash (plain and -P 16), same run,
+# scale S materialized, data ending at the current hour. Prints requests/s, latency percentiles and RSS.
+# Usage: scripts/bench-serve.sh [SECONDS]   (release build; wrk, redis-server, redis-benchmark)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-15}
+if [ -z "${LARDER_BENCH_INNER:-}" ]; then exec env LARDER_BENCH_INNER=1 scripts/with-private-redis.sh "$0" "$@"; fi
+swift build -c release --scratch-path .build-release --product larder >/dev/null
+larder=$(swift build -c release --scratch-path .build-release --show-bin-path)/larder
+work=$(mktemp -d "${TMPDIR:-/tmp}/larder-serve.XXXXXX")
+export LARDER_HOME="$work/state" LARDER_DATA="$work/data"
+"$larder" demo-data --scale S "$LARDER_DATA" >/dev/null
+"$larder" apply >/dev/null
+"$larder" materialize --start "$(date -u -d '40 days ago' +%Y-%m-%dT00:00:00Z)" --end "$(date -u -d tomorrow +%Y-%m-%dT00:00:00Z)" >/dev/null
+port=$(( 20000 + RANDOM % 20000 ))
+"$larder" serve --port "$port" --no-scheduler >"$work/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
+hostport=${LARDER_REDIS_URL#redis://}; rhost=${hostport%:*}; rport=${hostport##*:}
+redis-cli -h "$rhost" -p "$rport" hset bench:hash f1 1 f2 2 f3 3 f4 4 f5 5 f6 6 f7 7 >/dev/null
+echo "== redis-benchmark -c 16 HMGET (7 fields)"
+redis-benchmark -h "$rhost" -p "$rport" -c 16 -n 400000 -q hmget bench:hash f1 f2 f3 f4 f5 f6 f7
+echo "== redis-benchmark -c 16 -P 16 HMGET"
+redis-benchmark -h "$rhost" -p "$rport" -c 16 -P 16 -n 2000000 -q hmget bench:hash f1 f2 f3 f4 f5 f6 f7
+for rows in 1 100; do
+  echo "== wrk -t2 -c16 -d${seconds}s online.lua $rows row(s)"
+  wrk -t2 -c16 -d"${seconds}s" --latency -s ../shared/bench/online.lua "http://127.0.0.1:$port/get-online-features" -- "$rows" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
+  echo "server RSS: $(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 )) MiB"
+done
+curl -s "http://127.0.0.1:$port/metrics" | grep -E '^larder_feature_values_total|^larder_redis_errors' || true
