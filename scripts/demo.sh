@@ -26,6 +26,10 @@ step "larder training-set (point in time, orders x rides service) --save rides_d
 "$larder" snapshots show rides_demo
 "$larder" inspect .larder-demo/state/snapshots/rides_demo.parquet --rows 5
 
+step "larder train (on rides_demo, latest 20 % by event time validates) -> promote"
+"$larder" train --snapshot rides_demo --label trip_completed
+"$larder" models promote trip_completed@1
+
 step "larder serve (background) and lookups"
 port=$(( 20000 + RANDOM % 20000 ))
 "$larder" serve --port "$port" > .larder-demo/serve.log 2>&1 &
@@ -37,6 +41,11 @@ echo
 echo "curl POST /get-online-features:"
 curl -sf "http://127.0.0.1:$port/get-online-features" -H 'Content-Type: application/json' \
   -d '{"features":["driver_stats:conv_rate","customer_stats:current_balance"],"entities":{"driver_id":[1001,1002],"customer_id":[5,6]}}'
+echo
+step "larder predict and POST /predict (the production model, features looked up online)"
+"$larder" predict --model trip_completed --entity driver_id=1001 --entity customer_id=5
+curl -sf "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' \
+  -d '{"model":"trip_completed","entities":{"driver_id":[1001,1002],"customer_id":[5,6]}}'
 echo
 kill $server; wait $server 2>/dev/null || true
 trap - EXIT
