@@ -15,6 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve features over HTTP: Feast-compatible lookups, health, readiness and metrics.",
         discussion: """
             Routes:
+              POST /materialize           {"start_ts": "2026-01-01T00:00:00Z", "end_ts": "...", "feature_views": ["driver_stats"]} -> 202 job ids
+              POST /materialize-incremental {"end_ts": "...", "feature_views": [...]}; 409 while a view is running
+              GET  /jobs/{id}              one job: status, interval, rows, error
               POST /push                  {"feature_view": "driver_stats", "df": {"driver_id": [1001], ...}, "to": "online_and_offline"}
               POST /get-online-features   {"features": ["driver_stats:conv_rate"], "entities": {"driver_id": [1001]}}
                                           or {"feature_service": "rides", "entities": {...}, "full_feature_names": true}
@@ -52,8 +55,10 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(host: host, port: port, maxRows: maxRows, maxBody: maxBody)
         let pushBuffer = OfflinePushBuffer(store: try OfflineStore(home: options.homeDirectory, database: registry.database),
                                            jobs: try JobLog(database: registry.database))
+        let materializer = try Materializer(repository: project.repository, home: options.homeDirectory,
+                                            dataDirectory: options.dataDirectory, online: try project.onlineSink(enabled: true))
         let state = ServerState(registry: registry, client: try project.redisClient(), configuration: configuration,
-                                repository: project.repository, pushBuffer: pushBuffer)
+                                repository: project.repository, pushBuffer: pushBuffer, materializer: materializer)
         try await state.reload()
         print("larder serving on http://\(host):\(port) (registry version \(state.version.map(String.init) ?? "none"), Redis \(options.redisURL))")
         var services: [any Service] = []

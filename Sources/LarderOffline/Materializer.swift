@@ -62,16 +62,34 @@ public final class Materializer: Sendable {
         self.online = online
     }
 
+    /// Runs a whole job: ``begin(views:interval:trigger:)`` then ``execute(jobID:views:interval:offline:online:progress:)``.
     public func run(views: [FeatureView], interval: EventInterval, trigger: String, offline: Bool = true, online writeOnline: Bool = true,
                     progress: @Sendable (MaterializationProgress) -> Void = { _ in }) throws -> MaterializationReport {
+        let jobID = try begin(views: views, interval: interval, trigger: trigger)
+        return try execute(jobID: jobID, views: views, interval: interval, offline: offline, online: writeOnline, progress: progress)
+    }
+
+    /// Takes the views' locks (refusing with ``ViewBusyError`` while another run holds one), cleans up
+    /// after killed runs, and records the job; returns its id. ``execute`` must follow (it releases the locks).
+    public func begin(views: [FeatureView], interval: EventInterval, trigger: String) throws -> Int64 {
         guard !interval.isEmpty else {
-            throw MaterializationError("the interval \(interval) is empty: --end must be after --start")
+            throw MaterializationError("the interval \(interval) is empty: the end must be after the start")
         }
         try state.lock(views: views.map(\.name), holder: "a \(trigger) materialization")
+        do {
+            _ = try jobs.failAbandoned()
+            try store.removeOrphans(liveJobs: try jobs.liveRunningJobs())
+            return try jobs.start(trigger: trigger, views: views.map(\.name), interval: interval)
+        } catch {
+            try? state.unlock(views: views.map(\.name))
+            throw error
+        }
+    }
+
+    /// The work of a job begun with ``begin``: read, transform, stage, commit, write online; releases the locks.
+    public func execute(jobID: Int64, views: [FeatureView], interval: EventInterval, offline: Bool = true, online writeOnline: Bool = true,
+                        progress: @Sendable (MaterializationProgress) -> Void = { _ in }) throws -> MaterializationReport {
         defer { try? state.unlock(views: views.map(\.name)) }
-        _ = try jobs.failAbandoned()
-        try store.removeOrphans(liveJobs: try jobs.liveRunningJobs())
-        let jobID = try jobs.start(trigger: trigger, views: views.map(\.name), interval: interval)
         var staged: [OfflineStore.StagedView] = []
         var reports: [MaterializationReport.ViewReport] = []
         var built: [(FeatureView, ColumnBatch)] = []

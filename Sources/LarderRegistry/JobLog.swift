@@ -78,6 +78,11 @@ public struct JobLog: Sendable {
         try database.withConnection { db in try db.queryFirst("SELECT * FROM jobs WHERE id = ?", [.integer(id)]).map(Self.decode) }
     }
 
+    /// A job, read on the database's queue (for async callers such as the server).
+    public func loadJob(_ id: Int64) async throws -> Job? {
+        try await database.read { db in try db.queryFirst("SELECT * FROM jobs WHERE id = ?", [.integer(id)]).map(Self.decode) }
+    }
+
     /// Jobs newest first, optionally only those touching a view or only failed ones.
     public func list(view: String? = nil, failedOnly: Bool = false, limit: Int = 50) throws -> [Job] {
         try database.withConnection { db in

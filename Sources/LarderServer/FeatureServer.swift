@@ -29,6 +29,9 @@ public struct FeatureServer: Sendable {
         router.post("/get-online-features") { request, _ in try await onlineFeatures(request) }
         router.post("/predict") { request, _ in try await predict(request) }
         router.post("/push") { request, _ in try await push(request) }
+        router.post("/materialize") { request, _ in try await materialize(request, incremental: false) }
+        router.post("/materialize-incremental") { request, _ in try await materialize(request, incremental: true) }
+        router.get("/jobs/{id}") { _, context in try await job(context.parameters.get("id") ?? "") }
         return router
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+public import LarderOffline
 public import Larder
 public import LarderOnline
 public import LarderRegistry
@@ -19,10 +20,14 @@ public final class ServerState: @unchecked Sendable {
     public let repository: FeatureRepository?
     /// Where pushed rows for the offline store wait; `nil` refuses offline pushes.
     public let pushBuffer: OfflinePushBuffer?
+    /// Runs `POST /materialize` jobs; `nil` refuses them.
+    public let materializer: Materializer?
 
     public init(registry: Registry, client: RedisClient, configuration: ServerConfiguration,
-                repository: FeatureRepository? = nil, pushBuffer: OfflinePushBuffer? = nil, metrics: ServerMetrics = ServerMetrics()) {
+                repository: FeatureRepository? = nil, pushBuffer: OfflinePushBuffer? = nil, materializer: Materializer? = nil,
+                metrics: ServerMetrics = ServerMetrics()) {
         self.pushBuffer = pushBuffer
+        self.materializer = materializer
         self.registry = registry
         self.client = client
         self.store = RedisOnlineStore(client: client)
