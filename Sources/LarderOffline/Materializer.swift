@@ -112,6 +112,7 @@ public final class Materializer: Sendable {
                     offlineRows = s.rowsWritten
                 }
                 built.append((view, stored))
+                FaultInjection.point("after-read")
                 reports.append(.init(view: view.name, rowsRead: rows.batch.rowCount, rowsOffline: offlineRows, rowsOnline: 0,
                                      seconds: Date().timeIntervalSince(started)))
                 tick("staged", stored.rowCount)
@@ -138,6 +139,7 @@ public final class Materializer: Sendable {
                     progress(MaterializationProgress(view: view.name, phase: "writing online", rows: stored.rowCount, elapsed: 0))
                     reports[index].rowsOnline = try online.write(view: view, rows: stored)
                 }
+                FaultInjection.point("after-online")
                 try jobs.finish(id: jobID, status: .succeeded, rowsRead: Int64(reports.reduce(0) { $0 + $1.rowsRead }),
                                 rowsOffline: Int64(reports.reduce(0) { $0 + $1.rowsOffline }),
                                 rowsOnline: Int64(reports.reduce(0) { $0 + $1.rowsOnline }), error: nil)
@@ -180,6 +182,7 @@ extension Materializer {
         for view in views {
             guard let interval = try incrementalInterval(for: view, end: end) else { continue }
             reports.append(try run(views: [view], interval: interval, trigger: trigger, offline: offline, online: online, progress: progress))
+            FaultInjection.point("before-watermark")
             try state.setWatermark(view: view.name, to: end)
         }
         return reports

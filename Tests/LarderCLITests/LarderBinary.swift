@@ -24,7 +24,10 @@ struct LarderBinary {
     }
 
     @discardableResult
-    func run(_ arguments: String...) throws -> Output {
+    func run(_ arguments: String...) throws -> Output { try run(arguments) }
+
+    @discardableResult
+    func run(_ arguments: [String]) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
         process.arguments = arguments

@@ -1,0 +1,111 @@
+import Foundation
+import Larder
+import LarderColumnar
+import LarderOnline
+import LarderParquet
+import LarderRegistry
+import Testing
+
+/// kill -9 at points of a materialization chosen by a seeded generator, then the same command again:
+/// the offline store, the catalog, the watermarks and Redis must equal those of an uninterrupted run.
+@Suite("Crash harness")
+struct CrashHarnessTests {
+    static let points = ["after-read", "after-stage", "after-commit", "after-online", "before-watermark"]
+    static let command = ["materialize-incremental", "--end", "2026-01-07T12:00:00Z"]
+
+    /// The stores of one state directory and Redis database, in comparable form.
+    struct Stores: Equatable {
+        var catalog: [String]
+        var days: [String: [String]]
+        var watermarks: [String]
+        var redis: [String: [String]]
+    }
+
+    static func redisURL(database: Int) throws -> String {
+        let base = try #require(ProcessInfo.processInfo.environment["LARDER_REDIS_URL"], "make test sets LARDER_REDIS_URL")
+        let url = try RedisURL(parsing: base)
+        guard case .tcp(let host, let port) = url.endpoint, port != 6379 else { throw CLITestError("need the private test Redis") }
+        return "redis://\(host):\(port)/\(database)"
+    }
+
+    static func stores(home: String, redis: String) async throws -> Stores {
+        let db = try SQLiteConnection(path: home + "/registry.db")
+        let files = try db.query("SELECT view, day, path, row_count FROM offline_files ORDER BY view, day")
+        var days: [String: [String]] = [:]
+        for row in files {
+            // File names carry job ids, which differ between runs: compare each day's rows instead.
+            let batch = try ParquetFile.read(home + "/" + (row[2].string ?? ""))
+            let order = try batch.sortIndices(by: batch.schema.names.map { SortKey($0) })
+            let sorted = batch.gather(order)
+            days["\(row[0].string ?? "")/\(row[1].int64 ?? 0)"] = (0..<sorted.rowCount).map { r in
+                (0..<sorted.schema.count).map { sorted.value(row: r, column: $0).description }.joined(separator: ",")
+            }
+        }
+        let watermarks = try db.query("SELECT view, watermark FROM watermarks ORDER BY view").map { "\($0[0]) \($0[1])" }
+        let client = RedisClient(url: try RedisURL(parsing: redis))
+        defer { client.shutdown() }
+        var values: [String: [String]] = [:]
+        guard case .array(let keys) = try await client.command("KEYS", "larder:rides:*") else { throw CLITestError("KEYS failed") }
+        for key in keys {
+            guard case .bytes(let name) = key, case .array(let fields) = try await client.command([Array("HGETALL".utf8), name]) else { continue }
+            values[String(decoding: name, as: UTF8.self)] = fields.map { "\($0)" }
+        }
+        return Stores(catalog: files.map { "\($0[0]) \($0[1]) \($0[3])" }, days: days, watermarks: watermarks, redis: values)
+    }
+
+    @Test("seeded kill points leave every store exactly as an uninterrupted run")
+    func killAndRerun() async throws {
+        let reference = try await run(points: [], database: 6)
+        var rng = SplitMix(seed: 20261122)
+        let chosen = (0..<3).map { _ in Self.points[Int(rng.next() % UInt64(Self.points.count))] }
+        for (i, point) in chosen.enumerated() {
+            let crashed = try await run(points: [point], database: 7 + i)
+            #expect(crashed == reference, "after a kill at \(point)")
+        }
+        #expect(reference.days.count == 4, "a first incremental run covers end - ttl: 2 days of drivers, 2 of customers")
+        #expect(!reference.redis.isEmpty)
+    }
+
+    /// Materializes the XS demo data into a fresh state and Redis database, killing the process at each of
+    /// `points` first (one attempt per point), then running the command to completion.
+    private func run(points: [String], database: Int) async throws -> Stores {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("larder-crash-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let redis = try Self.redisURL(database: database)
+        let client = RedisClient(url: try RedisURL(parsing: redis))
+        _ = try await client.command("FLUSHDB")
+        client.shutdown()
+        var larder = LarderBinary(workingDirectory: dir, environment: ["LARDER_HOME": dir + "/state", "LARDER_DATA": dir + "/data",
+                                                                       "LARDER_REDIS_URL": redis])
+        #expect(try larder.run("demo-data", "--scale", "XS", "--start", "2026-01-01T00:00:00Z", "data").status == 0)
+        #expect(try larder.run("apply").status == 0)
+        for point in points {
+            larder.environment["LARDER_FAULT"] = point
+            let killed = try larder.run(Self.command)
+            #expect(killed.status == 9, "killed at \(point): \(killed.stderr)")
+        }
+        larder.environment["LARDER_FAULT"] = nil
+        let finished = try larder.run(Self.command)
+        #expect(finished.status == 0, "\(finished.stderr)")
+        return try await Self.stores(home: dir + "/state", redis: redis)
+    }
+}
+
+struct CLITestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A seeded generator so the kill points are the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
