@@ -94,8 +94,10 @@ func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
     return era * 146_097 + doe - 719_468
 }
 
-/// The proleptic Gregorian date of a day count since 1970-01-01.
-func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
+/// The proleptic Gregorian (year, month, day) of a day count since 1970-01-01 — public and inlinable
+/// because the CSV writer formats every timestamp with it.
+@inlinable
+public func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
     let z = days + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
     let doe = z - era * 146_097

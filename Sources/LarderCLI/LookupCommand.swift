@@ -44,11 +44,7 @@ struct LookupCommand: AsyncParsableCommand {
         let client = try project.redisClient()
         defer { client.shutdown() }
         let lookup = OnlineLookup(spec: version.spec, store: RedisOnlineStore(client: client))
-        let columns: [(name: String, values: [Value])] = try entities.map { text in
-            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw ValidationError("--entity \(text) is not key=value") }
-            return (parts[0], [Int64(parts[1]).map(Value.int64) ?? .string(parts[1])])
-        }
+        let columns = try EntityArguments.columns(entities)
         let query = OnlineLookup.Query(
             features: service.map { .service($0) } ?? .references((features ?? "").split(separator: ",").map(String.init)),
             entities: columns, fullFeatureNames: fullNames)

@@ -107,7 +107,7 @@ final class CSVOutput {
             days -= 1
             inDay += perDay
         }
-        let (year, month, day) = CSVOutput.civil(days)
+        let (year, month, day) = civilFromDays(days)
         guard year >= 0 && year <= 9999 else {
             text(Timestamp(microsecondsSinceEpoch: micros).description)
             return
@@ -141,21 +141,6 @@ final class CSVOutput {
             v /= 10
             i -= 1
         }
-    }
-
-    /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    @inline(__always)
-    static func civil(_ days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return (Int(y), Int(m), Int(d))
     }
 
     /// The field's bytes, enclosed in quotes with inner quotes doubled when `quote` is set.

@@ -152,7 +152,7 @@ public struct DefinitionValidator: Sendable {
                 missing(field.name, "feature", kind: "field", name: "\(view.name).\(field.name)")
                 continue
             }
-            if let type, !type.widens(to: field.type) && !(view.transform != nil) {
+            if let type, !type.widens(to: field.type), view.transform == nil {
                 issues.append(DefinitionIssue(kind: "field", name: "\(view.name).\(field.name)",
                     problem: "is declared \(field.type) but is \(type) in \(columns.location)",
                     fix: "declare Field(\"\(field.name)\", .\(type)), or convert it in the view's transform"))

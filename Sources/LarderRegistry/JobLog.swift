@@ -85,10 +85,14 @@ public struct JobLog: Sendable {
 
     /// Jobs newest first, optionally only those touching a view or only failed ones.
     public func list(view: String? = nil, failedOnly: Bool = false, limit: Int = 50) throws -> [Job] {
+        // Views are stored comma-separated; matching ",views," against ",name," finds whole names only.
         try database.withConnection { db in
-            try db.query("SELECT * FROM jobs ORDER BY id DESC").map(Self.decode)
-                .filter { (view == nil || $0.views.contains(view!)) && (!failedOnly || $0.status == .failed) }
-                .prefix(limit).map { $0 }
+            try db.query("""
+                SELECT * FROM jobs
+                WHERE (?1 IS NULL OR instr(',' || views || ',', ',' || ?1 || ',') > 0) AND (?2 = 0 OR status = 'failed')
+                ORDER BY id DESC LIMIT ?3
+                """, [view.map(SQLiteValue.text) ?? .null, .integer(failedOnly ? 1 : 0), .integer(Int64(limit))])
+                .map(Self.decode)
         }
     }
 
