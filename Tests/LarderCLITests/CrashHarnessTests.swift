@@ -16,6 +16,8 @@ struct CrashHarnessTests {
     /// The stores of one state directory and Redis database, in comparable form.
     struct Stores: Equatable {
         var catalog: [String]
+        /// Parquet files on disk per day directory (an orphan or an undeleted superseded file shows here).
+        var filesOnDisk: [String: Int]
         var days: [String: [String]]
         var watermarks: [String]
         var redis: [String: [String]]
@@ -42,6 +44,12 @@ struct CrashHarnessTests {
             }
         }
         let watermarks = try db.query("SELECT view, watermark FROM watermarks ORDER BY view").map { "\($0[0]) \($0[1])" }
+        var filesOnDisk: [String: Int] = [:]
+        let walker = FileManager.default.enumerator(atPath: home + "/offline")
+        while let item = walker?.nextObject() as? String {
+            guard item.hasSuffix(".parquet") || item.contains(".tmp") else { continue }
+            filesOnDisk[(item as NSString).deletingLastPathComponent, default: 0] += 1
+        }
         let client = RedisClient(url: try RedisURL(parsing: redis))
         defer { client.shutdown() }
         var values: [String: [String]] = [:]
@@ -50,7 +58,8 @@ struct CrashHarnessTests {
             guard case .bytes(let name) = key, case .array(let fields) = try await client.command([Array("HGETALL".utf8), name]) else { continue }
             values[String(decoding: name, as: UTF8.self)] = fields.map { "\($0)" }
         }
-        return Stores(catalog: files.map { "\($0[0]) \($0[1]) \($0[3])" }, days: days, watermarks: watermarks, redis: values)
+        return Stores(catalog: files.map { "\($0[0]) \($0[1]) \($0[3])" }, filesOnDisk: filesOnDisk, days: days,
+                      watermarks: watermarks, redis: values)
     }
 
     @Test("seeded kill points leave every store exactly as an uninterrupted run")
@@ -64,6 +73,7 @@ struct CrashHarnessTests {
         }
         #expect(reference.days.count == 4, "a first incremental run covers end - ttl: 2 days of drivers, 2 of customers")
         #expect(!reference.redis.isEmpty)
+        #expect(reference.filesOnDisk.values.allSatisfy { $0 == 1 } && reference.filesOnDisk.count == 4)
     }
 
     /// Materializes the XS demo data into a fresh state and Redis database, killing the process at each of
