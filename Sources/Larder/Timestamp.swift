@@ -58,20 +58,51 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// ISO-8601 in UTC with 0, 3 or 6 fractional digits.
     public func iso8601(fractionalDigits: Int = 6) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(27)
+        appendISO8601(to: &bytes, fractionalDigits: fractionalDigits)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``iso8601(fractionalDigits:)``'s text to `bytes` without building a `String` (the
+    /// lookup response writes one per value).
+    public func appendISO8601(to bytes: inout [UInt8], fractionalDigits: Int = 6) {
         let us = microsecondsSinceEpoch
         let days = floorDiv(us, Timestamp.microsecondsPerDay)
         let inDay = us - days * Timestamp.microsecondsPerDay
         let (y, m, d) = civilFromDays(days)
         let secs = inDay / 1_000_000, frac = inDay % 1_000_000
-        var s = String(y).leftPadded(to: 4) + "-" + String(m).leftPadded(to: 2) + "-" + String(d).leftPadded(to: 2)
-        s += "T" + String(secs / 3600).leftPadded(to: 2) + ":" + String(secs / 60 % 60).leftPadded(to: 2)
-        s += ":" + String(secs % 60).leftPadded(to: 2)
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        if (0...9999).contains(y) { digits(y, 4) } else { bytes.append(contentsOf: String(y).utf8) }
+        bytes.append(UInt8(ascii: "-"))
+        digits(m, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(d, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secs / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secs / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secs % 60, 2)
         switch fractionalDigits {
         case 0: break
-        case 3: s += "." + String(frac / 1000).leftPadded(to: 3)
-        default: s += "." + String(frac).leftPadded(to: 6)
+        case 3:
+            bytes.append(UInt8(ascii: "."))
+            digits(frac / 1000, 3)
+        default:
+            bytes.append(UInt8(ascii: "."))
+            digits(frac, 6)
         }
-        return s + "Z"
+        bytes.append(UInt8(ascii: "Z"))
     }
 }
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// `larder`: the feature store's command line.
-@main
 struct LarderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "larder",

@@ -44,3 +44,15 @@ public struct OnlineFeatureRow: Sendable, Hashable {
                          statuses: Array(repeating: .notFound, count: count), eventTime: nil)
     }
 }
+
+extension OnlineFeatureStatus {
+    /// The status' position in `allCases`, for counting statuses in a plain array.
+    public var index: Int {
+        switch self {
+        case .present: 0
+        case .notFound: 1
+        case .nullValue: 2
+        case .outsideMaxAge: 3
+        }
+    }
+}

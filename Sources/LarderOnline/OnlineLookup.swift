@@ -14,9 +14,15 @@ public struct OnlineLookup: Sendable {
     public let spec: RepositorySpec
     public let store: RedisOnlineStore
 
+    /// Each online view's key layout, built once per registry version rather than once per request.
+    private let layouts: [String: OnlineViewLayout]
+
     public init(spec: RepositorySpec, store: RedisOnlineStore) {
         self.spec = spec
         self.store = store
+        var layouts: [String: OnlineViewLayout] = [:]
+        for view in spec.views where view.online { layouts[view.name] = Self.layout(of: view, in: spec) }
+        self.layouts = layouts
     }
 
     /// What to look up.
@@ -78,6 +84,10 @@ public struct OnlineLookup: Sendable {
     }
 
     public func layout(of view: ViewSpec) -> OnlineViewLayout {
+        layouts[view.name] ?? Self.layout(of: view, in: spec)
+    }
+
+    private static func layout(of view: ViewSpec, in spec: RepositorySpec) -> OnlineViewLayout {
         OnlineViewLayout(project: spec.project, view: view.name, joinKeys: view.entities.compactMap { spec.entity($0)?.joinKey },
                          features: view.fields.map { (name: $0.name, type: $0.type) }, ttl: view.ttl, keyExpiry: false)
     }

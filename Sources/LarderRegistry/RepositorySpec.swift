@@ -94,9 +94,18 @@ public struct FeatureReference: Codable, Sendable, Hashable, CustomStringConvert
 
     /// Reads `view:feature`; `nil` when the text has no single colon between two names.
     public init?(parsing text: some StringProtocol) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-        self.init(view: String(parts[0]), feature: String(parts[1]))
+        self.init(parsing: String(text))
+    }
+
+    /// Reads `view:feature` from a `String` (no generic dispatch across modules on the lookup path).
+    public init?(parsing text: String) {
+        // Scans UTF-8 bytes, not Characters: this runs for every feature of every online lookup.
+        let utf8 = text.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let view = utf8[..<colon]
+        let feature = utf8[utf8.index(after: colon)...]
+        guard !view.isEmpty, !feature.isEmpty, !feature.contains(UInt8(ascii: ":")) else { return nil }
+        self.init(view: String(decoding: view, as: UTF8.self), feature: String(decoding: feature, as: UTF8.self))
     }
 
     public var description: String { "\(view):\(feature)" }

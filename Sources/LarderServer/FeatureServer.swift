@@ -96,11 +96,11 @@ public struct FeatureServer: Sendable {
             throw APIError(.serviceUnavailable, code: "ONLINE_STORE_UNAVAILABLE",
                            message: "the online store is not answering (\(error)); lookups resume by themselves when Redis is back")
         }
-        state.metrics.add("larder_redis_round_trips_total")
-        state.metrics.add("larder_entities_looked_up_total", Double(result.rowCount))
-        var counts: [OnlineFeatureStatus: Int] = [:]
-        for column in result.columns.dropFirst(query.entities.count) { for s in column.statuses { counts[s, default: 0] += 1 } }
-        for (status, n) in counts { state.metrics.add("larder_feature_values_total{status=\"\(status.rawValue)\"}", Double(n)) }
+        var statusCounts = [Int](repeating: 0, count: OnlineFeatureStatus.allCases.count)
+        for column in result.columns.dropFirst(query.entities.count) {
+            for status in column.statuses { statusCounts[status.index] += 1 }
+        }
+        state.metrics.observeLookup(rows: result.rowCount, statusCounts: statusCounts)
         return result
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-public import Larder
+import Larder
 public import LarderColumnar
 public import LarderOffline
 public import LarderRegistry

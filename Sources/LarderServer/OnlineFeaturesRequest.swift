@@ -1,52 +1,102 @@
-import Foundation
 import Larder
 import LarderOnline
 
 /// The body of `POST /get-online-features`, as Feast's feature server accepts it:
 /// `{"features": ["view:feature", ...]}` or `{"feature_service": "name"}`, with
 /// `"entities": {"join_key": [values...]}` and optional `"full_feature_names": true`.
-struct OnlineFeaturesRequest: Decodable {
+/// Unknown members are ignored, as Feast does.
+struct OnlineFeaturesRequest {
     var features: [String]?
     var featureService: String?
-    var entities: [String: [EntityValue]]
-    var fullFeatureNames: Bool?
+    /// Join key columns in the request's order (Feast answers them in that order).
+    var entities: [(name: String, values: [Value])]
+    var fullFeatureNames = false
 
-    enum CodingKeys: String, CodingKey {
-        case features, entities
-        case featureService = "feature_service"
-        case fullFeatureNames = "full_feature_names"
-    }
-
-    /// A join key value: an integer or a string.
-    struct EntityValue: Decodable {
-        var value: Value
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let i = try? container.decode(Int64.self) {
-                value = .int64(i)
-            } else if let s = try? container.decode(String.self) {
-                value = .string(s)
-            } else if container.decodeNil() {
-                value = .null
-            } else {
-                throw DecodingError.typeMismatch(Value.self, .init(codingPath: decoder.codingPath,
-                    debugDescription: "a join key value must be an integer or a string"))
-            }
-        }
-    }
-
-    /// Decodes a body, turning decoding failures into messages that name the field.
+    /// Reads a body, turning any failure into a 400 that names the field (`INVALID_REQUEST`) or the
+    /// position of the syntax error (`MALFORMED_JSON`).
     static func decode(_ bytes: [UInt8]) throws(APIError) -> OnlineFeaturesRequest {
-        do {
-            return try JSONDecoder().decode(OnlineFeaturesRequest.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw APIError.describing(error)
+        var reader = JSONReader(bytes)
+        var features: [String]?
+        var service: String?
+        var entities: [(name: String, values: [Value])]?
+        var full: Bool?
+        do throws(JSONReader.Failure) {
+            try requireObject(&reader, path: "the body", expected: #"{"features": [...], "entities": {...}}"#)
+            try reader.readObject { reader, key throws(JSONReader.Failure) in
+                switch key {
+                case "features": features = try readStrings(&reader, path: "features")
+                case "feature_service":
+                    guard try reader.peek() == .string else { throw try mismatch(&reader, path: "feature_service", expected: "a service name in quotes") }
+                    service = try reader.readString()
+                case "entities": entities = try readEntities(&reader)
+                case "full_feature_names":
+                    guard try reader.peek() == .bool else { throw try mismatch(&reader, path: "full_feature_names", expected: "true or false") }
+                    full = try reader.readBool()
+                default: try reader.skipValue()
+                }
+            }
+            try reader.finish()
         } catch {
-            throw APIError.badRequest("MALFORMED_JSON", "the body is not valid JSON: \(error)")
+            throw APIError(error)
         }
+        guard let entities else {
+            throw APIError.badRequest("INVALID_REQUEST", #"entities is missing: give {"entities": {"join_key": [values...]}}"#)
+        }
+        return OnlineFeaturesRequest(features: features, featureService: service, entities: entities, fullFeatureNames: full ?? false)
     }
 
-    /// The lookup query, entity columns ordered by the join keys' names for a stable response.
+    /// `"entities": {"join_key": [values...], ...}`: each value an integer, a string or null (the lookup
+    /// then says which values do not fit the key's type).
+    static func readEntities(_ reader: inout JSONReader) throws(JSONReader.Failure) -> [(name: String, values: [Value])] {
+        try requireObject(&reader, path: "entities", expected: #"{"join_key": [values...]}"#)
+        var columns: [(name: String, values: [Value])] = []
+        try reader.readObject { reader, key throws(JSONReader.Failure) in
+            let path = "entities.\(key)"
+            guard try reader.peek() == .array else { throw try mismatch(&reader, path: path, expected: "a list of values") }
+            var values: [Value] = []
+            try reader.readArray { reader, position throws(JSONReader.Failure) in
+                switch try reader.peek() {
+                case .number:
+                    if let integer = try reader.readInt64() { values.append(.int64(integer)); return }
+                case .string:
+                    values.append(.string(try reader.readString()))
+                    return
+                case .null:
+                    try reader.readNull()
+                    values.append(.null)
+                    return
+                default: break
+                }
+                throw reader.shape("\(path)[\(position)]: a join key value must be an integer or a string")
+            }
+            columns.append((key, values))
+        }
+        return columns
+    }
+
+    static func readStrings(_ reader: inout JSONReader, path: String) throws(JSONReader.Failure) -> [String] {
+        guard try reader.peek() == .array else { throw try mismatch(&reader, path: path, expected: "a list of strings") }
+        var strings: [String] = []
+        try reader.readArray { reader, position throws(JSONReader.Failure) in
+            guard try reader.peek() == .string else { throw try mismatch(&reader, path: "\(path)[\(position)]", expected: "a string") }
+            strings.append(try reader.readString())
+        }
+        return strings
+    }
+
+    static func requireObject(_ reader: inout JSONReader, path: String, expected: String) throws(JSONReader.Failure) {
+        guard try reader.peek() == .object else { throw try mismatch(&reader, path: path, expected: "an object \(expected)") }
+    }
+
+    /// A shape error naming what was found; the found value is still read, so a syntax error inside it wins.
+    static func mismatch(_ reader: inout JSONReader, path: String, expected: String) throws(JSONReader.Failure) -> JSONReader.Failure {
+        let found = try reader.peek()
+        try reader.skipValue()
+        let article = found == .array || found == .object ? "an" : "a"
+        return reader.shape("\(path): expected \(expected), found \(found == .null ? "null" : "\(article) \(found.rawValue)")")
+    }
+
+    /// The lookup query.
     func query() throws(APIError) -> OnlineLookup.Query {
         let features: OnlineLookup.Query.Features
         switch (self.features, featureService) {
@@ -55,33 +105,17 @@ struct OnlineFeaturesRequest: Decodable {
         case (nil, nil): throw APIError.badRequest("INVALID_REQUEST", "give \"features\" (a list of view:feature) or \"feature_service\"")
         case (_?, _?): throw APIError.badRequest("INVALID_REQUEST", "give either \"features\" or \"feature_service\", not both")
         }
-        let columns = entities.sorted { $0.key < $1.key }.map { (name: $0.key, values: $0.value.map(\.value)) }
-        return OnlineLookup.Query(features: features, entities: columns, fullFeatureNames: fullFeatureNames ?? false)
+        return OnlineLookup.Query(features: features, entities: entities, fullFeatureNames: fullFeatureNames)
     }
 }
 
 extension APIError {
-    /// A 400 naming the JSON path and what was expected.
-    static func describing(_ error: DecodingError) -> APIError {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
-            return text.isEmpty ? "the body" : text
-        }
-        switch error {
-        case .dataCorrupted(let c) where c.codingPath.isEmpty:
-            return .badRequest("MALFORMED_JSON", "the body is not valid JSON (\(c.underlyingError.map { "\($0)" } ?? c.debugDescription))")
-        case .dataCorrupted(let c):
-            return .badRequest("INVALID_REQUEST", "\(path(c.codingPath)): \(c.debugDescription)")
-        case .keyNotFound(let key, let c):
-            let field = path(c.codingPath + [key])
-            return .badRequest("INVALID_REQUEST", "\(field) is missing" + (field == "entities" ? ": give {\"entities\": {\"join_key\": [values...]}}" : ""))
-        case .typeMismatch(_, let c):
-            return .badRequest("INVALID_REQUEST", "\(path(c.codingPath)): \(c.debugDescription)")
-        case .valueNotFound(_, let c):
-            return .badRequest("INVALID_REQUEST", "\(path(c.codingPath)) is null")
-        @unknown default:
-            return .badRequest("INVALID_REQUEST", "\(error)")
+    /// A 400 for a body that could not be read: `MALFORMED_JSON` for bad syntax, `INVALID_REQUEST` for a
+    /// wrong shape.
+    init(_ failure: JSONReader.Failure) {
+        switch failure.kind {
+        case .syntax: self = .badRequest("MALFORMED_JSON", "the body is not valid JSON: \(failure.message)")
+        case .shape: self = .badRequest("INVALID_REQUEST", failure.message)
         }
     }
 }

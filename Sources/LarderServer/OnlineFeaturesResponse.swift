@@ -5,7 +5,7 @@ public import LarderOnline
 /// `{"metadata": {"feature_names": [...]}, "results": [{"values", "statuses", "event_timestamps"}, ...]}`.
 public enum OnlineFeaturesResponse {
     /// Feast reports this time for join keys and for rows not found.
-    static let epoch = "1970-01-01T00:00:00Z"
+    static let epoch: StaticString = "1970-01-01T00:00:00Z"
 
     public static func json(_ result: OnlineLookup.Result) -> [UInt8] {
         var json = JSONText(capacity: 128 + result.rowCount * result.columns.count * 48)
@@ -33,7 +33,7 @@ public enum OnlineFeaturesResponse {
             for (r, t) in column.eventTimes.enumerated() {
                 if r > 0 { json.raw(",") }
                 json.raw("\"")
-                json.raw(t.map { $0.iso8601(fractionalDigits: 0) } ?? epoch)
+                if let t { t.appendISO8601(to: &json.bytes, fractionalDigits: 0) } else { json.raw(epoch) }
                 json.raw("\"")
             }
             json.raw("]}")

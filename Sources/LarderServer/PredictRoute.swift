@@ -6,18 +6,34 @@ import LarderRegistry
 import LarderTraining
 
 /// The body of `POST /predict`: `{"model": "NAME" | "NAME@VERSION", "entities": {"join_key": [values...]}}`.
-struct PredictRequest: Decodable {
+struct PredictRequest {
     var model: String
-    var entities: [String: [OnlineFeaturesRequest.EntityValue]]
+    var entities: [(name: String, values: [Value])]
 
     static func decode(_ bytes: [UInt8]) throws(APIError) -> PredictRequest {
-        do {
-            return try JSONDecoder().decode(PredictRequest.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw APIError.describing(error)
+        var reader = JSONReader(bytes)
+        var model: String?
+        var entities: [(name: String, values: [Value])]?
+        do throws(JSONReader.Failure) {
+            try OnlineFeaturesRequest.requireObject(&reader, path: "the body", expected: #"{"model": "NAME", "entities": {...}}"#)
+            try reader.readObject { reader, key throws(JSONReader.Failure) in
+                switch key {
+                case "model":
+                    guard try reader.peek() == .string else {
+                        throw try OnlineFeaturesRequest.mismatch(&reader, path: "model", expected: "a model name in quotes")
+                    }
+                    model = try reader.readString()
+                case "entities": entities = try OnlineFeaturesRequest.readEntities(&reader)
+                default: try reader.skipValue()
+                }
+            }
+            try reader.finish()
         } catch {
-            throw APIError.badRequest("MALFORMED_JSON", "the body is not valid JSON: \(error)")
+            throw APIError(error)
         }
+        guard let model else { throw APIError.badRequest("INVALID_REQUEST", #"model is missing: give {"model": "NAME" or "NAME@VERSION", ...}"#) }
+        guard let entities else { throw APIError.badRequest("INVALID_REQUEST", #"entities is missing: give {"entities": {"join_key": [values...]}}"#) }
+        return PredictRequest(model: model, entities: entities)
     }
 }
 
@@ -54,11 +70,10 @@ extension FeatureServer {
             throw APIError.badRequest("INVALID_MODEL_REFERENCE", error.description)
         }
         let (model, artifact) = try await loadModel(reference)
-        let entities = body.entities.sorted { $0.key < $1.key }.map { (name: $0.key, values: $0.value.map(\.value)) }
         let result = try await lookup(OnlineLookup.Query(
-            features: .references(model.features.map(\.reference.description)), entities: entities, fullFeatureNames: true))
+            features: .references(model.features.map(\.reference.description)), entities: body.entities, fullFeatureNames: true))
         // The lookup answers the join key columns first, then the features in request order.
-        let columns = Array(result.columns.dropFirst(entities.count))
+        let columns = Array(result.columns.dropFirst(body.entities.count))
         let predictions: [Double]
         do {
             predictions = try ModelPrediction.predict(artifact, features: model.features.map(\.name), columns: columns.map(\.values))

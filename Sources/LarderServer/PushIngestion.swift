@@ -1,10 +1,10 @@
 import Foundation
 public import Larder
 public import LarderColumnar
-public import LarderOffline
+import LarderOffline
 public import LarderOnline
 import LarderRegistry
-public import LarderSources
+import LarderSources
 
 /// Push ingestion (Feast's `/push`): rows for one view go through the view's transform and type checks,
 /// then into Redis (never replacing a newer value) and/or the offline store (buffered, committed as

@@ -64,7 +64,7 @@ struct PushFlushService: Service {
     let buffer: OfflinePushBuffer
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 try? await buffer.flushDue()

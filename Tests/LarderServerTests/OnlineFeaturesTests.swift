@@ -68,7 +68,7 @@ struct OnlineFeaturesTests {
         }
     }
 
-    @Test("features of two views come back in request order, join keys first (by name), rows in entity order")
+    @Test("features of two views come back in request order, join keys first in request order (as Feast), rows in entity order")
     func twoViewsInRequestOrder() async throws {
         let body = """
             {"features": ["customer_stats:segment", "driver_hourly_stats:avg_daily_trips", "customer_stats:avg_passenger_count",
@@ -79,13 +79,13 @@ struct OnlineFeaturesTests {
             let response = try await client.lookup(body)
             #expect(response.status == .ok)
             let answer = try response.decoded(as: FeastResponse.self)
-            #expect(answer.featureNames == ["customer_id", "driver_id", "segment", "avg_daily_trips", "avg_passenger_count",
+            #expect(answer.featureNames == ["driver_id", "customer_id", "segment", "avg_daily_trips", "avg_passenger_count",
                                             "current_balance", "conv_rate"])
             let tc = fixture.customerTime.iso8601(fractionalDigits: 0)
             let t = fixture.driverTimes.map { $0.iso8601(fractionalDigits: 0) }
             #expect(answer.results == [
-                .init(values: [.integer(5), .integer(6)], statuses: ["PRESENT", "PRESENT"], eventTimestamps: [epoch, epoch]),
                 .init(values: [.integer(1002), .integer(1001)], statuses: ["PRESENT", "PRESENT"], eventTimestamps: [epoch, epoch]),
+                .init(values: [.integer(5), .integer(6)], statuses: ["PRESENT", "PRESENT"], eventTimestamps: [epoch, epoch]),
                 .init(values: [.string("gold"), .null], statuses: ["PRESENT", "NOT_FOUND"], eventTimestamps: [tc, epoch]),
                 .init(values: [.integer(7), .integer(12)], statuses: ["PRESENT", "PRESENT"], eventTimestamps: [t[1], t[0]]),
                 .init(values: [.number(1.25), .null], statuses: ["PRESENT", "NOT_FOUND"], eventTimestamps: [tc, epoch]),

@@ -128,8 +128,8 @@ struct OperationalRoutesTests {
             let response = try await client.lookup(#"{"feature_service": "rides", "entities": {"driver_id": [1001], "customer_id": [5]}}"#)
             #expect(response.status == .ok, "\(response.text)")
             let answer = try response.decoded(as: FeastResponse.self)
-            #expect(answer.featureNames == ["customer_id", "driver_id", "conv_rate", "avg_daily_trips", "current_balance", "segment"])
-            #expect(answer.results.map(\.values) == [[.integer(5)], [.integer(1001)], [.number(0.5)], [.integer(12)], [.number(100.5)], [.string("gold")]])
+            #expect(answer.featureNames == ["driver_id", "customer_id", "conv_rate", "avg_daily_trips", "current_balance", "segment"])
+            #expect(answer.results.map(\.values) == [[.integer(1001)], [.integer(5)], [.number(0.5)], [.integer(12)], [.number(100.5)], [.string("gold")]])
             #expect(answer.results.flatMap(\.statuses) == Array(repeating: "PRESENT", count: 6))
         }
     }

@@ -83,7 +83,7 @@ struct BadRequestCase: Sendable, CustomTestStringConvertible {
         BadRequestCase(
             name: "entity columns of different lengths", body: #"{\#(twoViews), "entities": {"driver_id": [1001, 1002], "customer_id": [5]}}"#,
             code: "INVALID_ENTITIES",
-            message: .equals("entity columns have different lengths: customer_id has 1 values, driver_id has 2 values")),
+            message: .equals("entity columns have different lengths: driver_id has 2 values, customer_id has 1 values")),
         BadRequestCase(
             name: "no entity rows", body: #"{\#(driverFeature), "entities": {"driver_id": []}}"#,
             code: "INVALID_ENTITIES", message: .equals(#""entities" holds no rows: give each join key a list of values"#)),
