@@ -30,9 +30,9 @@ step "larder train (on rides_demo, latest 20 % by event time validates) -> promo
 "$larder" train --snapshot rides_demo --label trip_completed
 "$larder" models promote trip_completed@1
 
-step "larder serve (background) and lookups"
+step "larder serve --every 5s (background: the API, and the scheduler running each scheduled view every 5 s) and lookups"
 port=$(( 20000 + RANDOM % 20000 ))
-"$larder" serve --port "$port" > .larder-demo/serve.log 2>&1 &
+"$larder" serve --port "$port" --every 5s > .larder-demo/serve.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -47,6 +47,20 @@ step "larder predict and POST /predict (the production model, features looked up
 curl -sf "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' \
   -d '{"model":"trip_completed","entities":{"driver_id":[1001,1002],"customer_id":[5,6]}}'
 echo
+
+step "larder demo-data --append-latest: new driver rows in the source; the scheduler brings them online within one period"
+appended=$("$larder" demo-data --scale XS --append-latest "$LARDER_DATA")
+echo "$appended"
+at=$(echo "$appended" | awk '/^appended/ {print $6}')
+served_at() {  # the event time Redis serves for driver 1001's conv_rate, through the running server
+  curl -sf "http://127.0.0.1:$port/get-online-features" -d '{"features":["driver_stats:conv_rate"],"entities":{"driver_id":[1001]}}' \
+    | sed -E 's/.*"event_timestamps":\["([^"]*)"\]}\]}$/\1/'
+}
+for _ in $(seq 1 30); do [ "$(served_at)" = "$at" ] && break; sleep 0.5; done
+[ "$(served_at)" = "$at" ] || { echo "the appended rows did not reach Redis within 15 s; see .larder-demo/serve.log" >&2; exit 1; }
+echo "driver 1001 is served with event time $at, written by the scheduler:"
+"$larder" lookup --service rides --entity driver_id=1001 --entity customer_id=5
+grep '^scheduler:' .larder-demo/serve.log | tail -2
 kill $server; wait $server 2>/dev/null || true
 trap - EXIT
 step "done: state in .larder-demo/"

@@ -20,6 +20,11 @@ struct DemoDataCommand: ParsableCommand {
               larder demo-data data                          # scale S, Parquet, ending now
               larder demo-data --scale XS --format csv data
               larder demo-data --scale M --start 2026-01-01T00:00:00Z bench-data
+              larder demo-data --scale XS --append-latest data   # one new row per driver, timed now
+
+            --append-latest adds one driver_stats row per driver of --scale, with event and created time
+            now, to the file already in DIRECTORY (Parquet is rewritten and renamed into place, CSV gets
+            lines appended): a running `larder serve` brings them online at its next scheduled run.
             """)
 
     @Option(help: "XS (100 drivers, 7 days), S (1,000 drivers, 30 days) or M (10,000 drivers, 30 days).")
@@ -34,10 +39,14 @@ struct DemoDataCommand: ParsableCommand {
     @Option(help: "parquet or csv.")
     var format: String = "parquet"
 
+    @Flag(help: "Append one driver_stats row per driver, timed now, to the data already in DIRECTORY.")
+    var appendLatest = false
+
     @Argument(help: "Directory to write into (created when missing).")
     var directory: String
 
     func run() throws {
+        if appendLatest { return try appendLatestRows() }
         guard let scale = RidesScale(name: scale) else {
             throw ValidationError("unknown scale \(self.scale): use XS, S or M")
         }
@@ -57,6 +66,46 @@ struct DemoDataCommand: ParsableCommand {
               + "customer_stats \(data.customerStats.rowCount) rows, orders \(data.orders.rowCount) rows")
         for file in files { print("  wrote \(file)") }
         print(String(format: "in %.2f s", Date().timeIntervalSince(started)))
+    }
+}
+
+extension DemoDataCommand {
+    /// `--append-latest`: grows the driver_stats source the way an hourly pipeline would.
+    func appendLatestRows() throws {
+        guard let scale = RidesScale(name: scale) else { throw ValidationError("unknown scale \(self.scale): use XS, S or M") }
+        let now = Timestamp(microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch / 1_000_000 * 1_000_000)
+        let rows = RidesDataGenerator.latestDriverStats(drivers: scale.drivers, at: now, seed: seed)
+        let parquet = directory + "/driver_stats.parquet", csv = directory + "/driver_stats.csv"
+        let path: String
+        if FileManager.default.fileExists(atPath: parquet) {
+            path = parquet
+            let existing = try ParquetFile.read(parquet)
+            guard existing.schema.fields.map(\.name) == rows.schema.fields.map(\.name) else {
+                throw CLIError("\(parquet) has columns \(existing.schema.fields.map(\.name)), not the rides driver_stats columns; regenerate it with `larder demo-data`")
+            }
+            // Write beside the file, then rename over it: a reader sees the old or the new file, never half of one.
+            let staged = parquet + ".append-tmp"
+            try ParquetFile.write(try ColumnBatch.concatenate([existing, rows]), to: staged)
+            guard rename(staged, parquet) == 0 else { throw CLIError("cannot replace \(parquet): \(String(cString: strerror(errno)))") }
+        } else if FileManager.default.fileExists(atPath: csv) {
+            path = csv
+            let staged = csv + ".append-tmp"
+            try GenDataCSVWriter().write(rows, to: staged)
+            defer { try? FileManager.default.removeItem(atPath: staged) }
+            let text = try String(contentsOfFile: staged, encoding: .utf8)
+            guard let header = text.firstIndex(of: "\n"), let handle = FileHandle(forWritingAtPath: csv) else {
+                throw CLIError("cannot append to \(csv)")
+            }
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(text[text.index(after: header)...].utf8))
+        } else {
+            throw CLIError("no driver_stats.parquet or driver_stats.csv in \(directory): run `larder demo-data \(directory)` first")
+        }
+        print("appended \(rows.rowCount) driver_stats rows at \(now.iso8601(fractionalDigits: 0)) to \(path)")
+        let row = min(1, rows.rowCount - 1)
+        print("  driver \(rows.value(row: row, column: 0)): conv_rate \(rows.value(row: row, column: 3)), "
+              + "acc_rate \(rows.value(row: row, column: 4)), avg_daily_trips \(rows.value(row: row, column: 5))")
     }
 }
 

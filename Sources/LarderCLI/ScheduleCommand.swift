@@ -19,6 +19,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var schedulePeriod: SchedulePeriodOption
 
     @Flag(help: "Run every scheduled view once now, then exit.")
     var once = false
@@ -26,7 +27,7 @@ struct ScheduleCommand: AsyncParsableCommand {
     func run() async throws {
         let project = Project(options)
         let (repository, _) = try project.appliedRepository()
-        let scheduler = try ScheduledMaterialization.scheduler(project: project, repository: repository)
+        let scheduler = try ScheduledMaterialization.scheduler(project: project, repository: repository, every: try schedulePeriod.period())
         let plan = try await scheduler.schedule()
         for (view, at) in plan.sorted(by: { $0.key < $1.key }) { print("\(view): next run \(at.iso8601(fractionalDigits: 0))") }
         if once {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Dispatch
 import Foundation
 import Larder
@@ -6,10 +7,11 @@ import LarderOffline
 /// Builds the scheduler that `larder serve` and `larder schedule` run: each scheduled view's incremental
 /// materialization, on a dedicated thread (it reads files and SQLite, which block).
 enum ScheduledMaterialization {
-    static func scheduler(project: Project, repository: FeatureRepository) throws -> MaterializationScheduler {
+    /// `every` (from `--every`) replaces each view's own schedule.
+    static func scheduler(project: Project, repository: FeatureRepository, every: TimeSpan? = nil) throws -> MaterializationScheduler {
         let materializer = try Materializer(repository: repository, home: project.options.homeDirectory,
                                             dataDirectory: project.options.dataDirectory, online: try project.onlineSink(enabled: true))
-        return MaterializationScheduler(views: repository.views, clock: SystemSchedulerClock(), onEvent: { event in
+        return MaterializationScheduler(views: repository.views, clock: SystemSchedulerClock(), override: every.map { .every($0) }, onEvent: { event in
             let line: String = switch event {
             case .succeeded(let view, let at): "scheduler: \(view) materialized up to \(at.iso8601(fractionalDigits: 0))"
             case .failed(let view, _, let error, let retry): "scheduler: \(view) failed (\(error)); retrying at \(retry.iso8601(fractionalDigits: 0))"
@@ -28,5 +30,22 @@ enum ScheduledMaterialization {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
         }
+    }
+}
+
+/// `--every DURATION` of `larder serve` and `larder schedule`.
+struct SchedulePeriodOption: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Run every scheduled view on this period instead of its own schedule (10s, 5m, 1h).",
+        discussion: "For demos and tests: appended source rows reach Redis within one period."))
+    var every: String?
+
+    /// The parsed period; a clear error for text that is not a positive duration.
+    func period() throws -> TimeSpan? {
+        guard let every else { return nil }
+        guard let span = TimeSpan(parsing: every), span.microseconds > 0 else {
+            throw ValidationError("--every \(every) is not a positive duration: write e.g. 10s, 5m or 1h")
+        }
+        return span
     }
 }

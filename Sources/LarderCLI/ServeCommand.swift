@@ -29,10 +29,12 @@ struct ServeCommand: AsyncParsableCommand {
             Examples:
               larder serve
               larder serve --host 0.0.0.0 --port 8080 --max-rows 5000
+              larder serve --every 10s           # run the scheduled views every 10 s instead of their schedules
               curl -s localhost:6566/get-online-features -d '{"feature_service":"rides","entities":{"driver_id":[1001],"customer_id":[5]}}'
             """)
 
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var schedulePeriod: SchedulePeriodOption
 
     @Option(help: "Address to listen on.")
     var host: String = "127.0.0.1"
@@ -63,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         print("larder serving on http://\(host):\(port) (registry version \(state.version.map(String.init) ?? "none"), Redis \(options.redisURL))")
         var services: [any Service] = []
         if !noScheduler {
-            let scheduler = try ScheduledMaterialization.scheduler(project: project, repository: try project.appliedRepository().0)
+            let scheduler = try ScheduledMaterialization.scheduler(project: project, repository: try project.appliedRepository().0, every: try schedulePeriod.period())
             services.append(SchedulerService(scheduler: scheduler))
         }
         try await FeatureServer(state: state).application(extraServices: services).runService()

@@ -186,7 +186,7 @@ public struct RidesDataGenerator: Sendable {
         }
     }
 
-    private static func makeBatch(_ schema: Schema, _ columns: [Column]) -> ColumnBatch {
+    static func makeBatch(_ schema: Schema, _ columns: [Column]) -> ColumnBatch {
         do {
             return try ColumnBatch(schema: schema, columns: columns)
         } catch {

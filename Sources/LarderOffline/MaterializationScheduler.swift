@@ -46,11 +46,14 @@ public actor MaterializationScheduler {
     private var attempts: [String: Int] = [:]
     public private(set) var events: [Event] = []
     private let onEvent: @Sendable (Event) -> Void
+    private let override: Schedule?
 
-    /// Only views with a schedule are run. `maxAttempts` counts the first try.
+    /// Only views with a schedule are run. `maxAttempts` counts the first try. `override` replaces every
+    /// view's own schedule (`larder serve --every 10s`: a demo or a test sees runs within seconds).
     public init(views: [FeatureView], clock: any SchedulerClock, maxAttempts: Int = 4, backoff: TimeSpan = .seconds(30),
-                onEvent: @escaping @Sendable (Event) -> Void = { _ in }, run: @escaping Run) {
+                override: Schedule? = nil, onEvent: @escaping @Sendable (Event) -> Void = { _ in }, run: @escaping Run) {
         self.views = views.filter { $0.schedule != nil }
+        self.override = override
         self.clock = clock
         self.runView = run
         self.maxAttempts = maxAttempts
@@ -58,11 +61,13 @@ public actor MaterializationScheduler {
         self.onEvent = onEvent
     }
 
+    private func schedule(of view: FeatureView) -> Schedule { override ?? view.schedule! }
+
     /// When each view runs next (first call: the next slot after now).
     public func schedule() throws -> [String: Timestamp] {
         let now = clock.now()
         for view in views where due[view.name] == nil {
-            due[view.name] = try view.schedule!.next(after: now)
+            due[view.name] = try schedule(of: view).next(after: now)
         }
         return due
     }
@@ -78,7 +83,7 @@ public actor MaterializationScheduler {
             do {
                 try await runView(view, now)
                 attempts[view.name] = 0
-                due[view.name] = try view.schedule!.next(after: now)
+                due[view.name] = try schedule(of: view).next(after: now)
                 happened.append(.succeeded(view: view.name, at: now))
             } catch {
                 let attempt = (attempts[view.name] ?? 0) + 1
@@ -89,7 +94,7 @@ public actor MaterializationScheduler {
                     happened.append(.failed(view: view.name, at: now, error: "\(error)", retryAt: retry))
                 } else {
                     attempts[view.name] = 0
-                    let next = try view.schedule!.next(after: now)
+                    let next = try schedule(of: view).next(after: now)
                     due[view.name] = next
                     happened.append(.gaveUp(view: view.name, at: now, error: "\(error)", nextAt: next))
                 }

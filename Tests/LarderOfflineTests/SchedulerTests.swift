@@ -70,4 +70,18 @@ struct SchedulerTests {
         #expect(runner.runs.map(\.0) == ["a", "b", "b", "b", "a", "b"])
         #expect(!runner.runs.contains { $0.0 == "c" })
     }
+
+    @Test("an override period (serve --every) replaces every scheduled view's own schedule, and still skips unscheduled views")
+    func overridePeriod() async throws {
+        let runner = Runner()
+        let start = ts("2026-01-01T08:30:01Z")
+        let scheduler = MaterializationScheduler(
+            views: [Self.view("hourly", .every(.hours(1))), Self.view("cron", .cron("0 0 * * *")), Self.view("never", nil)],
+            clock: ManualClock(time: start), override: .every(.seconds(5))) { view, now in try runner.run(view, now) }
+        let five = ts("2026-01-01T08:30:05Z")
+        #expect(try await scheduler.schedule() == ["hourly": five, "cron": five])
+        #expect(try await scheduler.tick(now: five) == [.succeeded(view: "hourly", at: five), .succeeded(view: "cron", at: five)])
+        #expect(try await scheduler.schedule() == ["hourly": ts("2026-01-01T08:30:10Z"), "cron": ts("2026-01-01T08:30:10Z")])
+        #expect(runner.runs.map(\.0) == ["hourly", "cron"])
+    }
 }
