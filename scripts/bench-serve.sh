@@ -25,9 +25,24 @@ echo "== redis-benchmark -c 16 HMGET (7 fields)"
 redis-benchmark -h "$rhost" -p "$rport" -c 16 -n 400000 -q hmget bench:hash f1 f2 f3 f4 f5 f6 f7
 echo "== redis-benchmark -c 16 -P 16 HMGET"
 redis-benchmark -h "$rhost" -p "$rport" -c 16 -P 16 -n 2000000 -q hmget bench:hash f1 f2 f3 f4 f5 f6 f7
-for rows in 1 100; do
-  echo "== wrk -t2 -c16 -d${seconds}s online.lua $rows row(s)"
-  wrk -t2 -c16 -d"${seconds}s" --latency -s ../shared/bench/online.lua "http://127.0.0.1:$port/get-online-features" -- "$rows" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, clock ticks
+tick=$(getconf CLK_TCK)
+# One wrk run; prints its figures and the server's CPU time per request (less noisy than requests/s on
+# shared cores: it does not count the time the server waits for a core).
+measure() {
+  local label=$1; shift
+  echo "== $label"
+  local before out requests
+  before=$(cpu "$server")
+  out=$(wrk -t2 -c16 -d"${seconds}s" --latency "$@")
+  echo "$out" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  echo "server CPU per request: $(( ($(cpu "$server") - before) * 1000000 / tick / requests )) us"
   echo "server RSS: $(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 )) MiB"
+}
+# The framework's floor: a Hummingbird route that answers a constant, through the same middleware.
+measure "wrk -t2 -c16 -d${seconds}s GET /health (no lookup: the HTTP framework's own ceiling)" "http://127.0.0.1:$port/health"
+for rows in 1 100; do
+  measure "wrk -t2 -c16 -d${seconds}s online.lua $rows row(s)" -s ../shared/bench/online.lua "http://127.0.0.1:$port/get-online-features" -- "$rows"
 done
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^larder_feature_values_total|^larder_redis_errors' || true
