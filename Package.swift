@@ -86,6 +86,16 @@ let package = Package(
             path: "Benchmarks/OnlineBenchmark", swiftSettings: swiftSettings),
 
         .executableTarget(
+            name: "HTTPCeilingBenchmark",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/HTTPCeilingBenchmark", swiftSettings: swiftSettings),
+
+        .executableTarget(
             name: "TrainingBenchmark", dependencies: ["LarderTraining", "Larder"],
             path: "Benchmarks/TrainingBenchmark", swiftSettings: swiftSettings),
 

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Issue 5's figures: `larder serve` under wrk with ../shared/bench/online.lua (1 and 100 rows per request,
-# 2 threads, 16 connections) beside redis-benchmark HMGET of a 7-field hash (plain and -P 16), same run,
-# scale S materialized, data ending at the current hour. Prints requests/s, latency percentiles and RSS.
+# 2 threads, 16 connections) beside redis-benchmark HMGET of a 7-field hash (plain and -P 16) and two HTTP
+# ceilings (Benchmarks/HTTPCeilingBenchmark: bare SwiftNIO and bare Hummingbird echoing the same body), same run,
+# scale S materialized, data ending at the current hour. Prints requests/s, latency percentiles, the
+# server's CPU time per request and RSS.
 # Usage: scripts/bench-serve.sh [SECONDS]   (release build; wrk, redis-server, redis-benchmark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}
 if [ -z "${LARDER_BENCH_INNER:-}" ]; then exec env LARDER_BENCH_INNER=1 scripts/with-private-redis.sh "$0" "$@"; fi
 swift build -c release --scratch-path .build-release --product larder >/dev/null
-larder=$(swift build -c release --scratch-path .build-release --show-bin-path)/larder
+swift build -c release --scratch-path .build-release --product HTTPCeilingBenchmark >/dev/null
+bin=$(swift build -c release --scratch-path .build-release --show-bin-path)
+larder=$bin/larder
 work=$(mktemp -d "${TMPDIR:-/tmp}/larder-serve.XXXXXX")
 export LARDER_HOME="$work/state" LARDER_DATA="$work/data"
 "$larder" demo-data --scale S "$LARDER_DATA" >/dev/null
@@ -30,19 +34,28 @@ tick=$(getconf CLK_TCK)
 # One wrk run; prints its figures and the server's CPU time per request (less noisy than requests/s on
 # shared cores: it does not count the time the server waits for a core).
 measure() {
-  local label=$1; shift
+  local pid=$1 label=$2; shift 2
   echo "== $label"
   local before out requests
-  before=$(cpu "$server")
+  before=$(cpu "$pid")
   out=$(wrk -t2 -c16 -d"${seconds}s" --latency "$@")
   echo "$out" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
-  echo "server CPU per request: $(( ($(cpu "$server") - before) * 1000000 / tick / requests )) us"
-  echo "server RSS: $(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 )) MiB"
+  echo "server CPU per request: $(( ($(cpu "$pid") - before) * 1000000 / tick / requests )) us"
+  echo "server RSS: $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) MiB"
 }
-# The framework's floor: a Hummingbird route that answers a constant, through the same middleware.
-measure "wrk -t2 -c16 -d${seconds}s GET /health (no lookup: the HTTP framework's own ceiling)" "http://127.0.0.1:$port/health"
+# The ceilings, same body, no lookup: a bare SwiftNIO handler and a bare Hummingbird route echoing it.
+for mode in nio hummingbird; do
+  ceiling_port=$(( port + 1 ))
+  "$bin/HTTPCeilingBenchmark" "$mode" "$ceiling_port" >/dev/null 2>&1 &
+  ceiling=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$ceiling_port/" >/dev/null && break; sleep 0.1; done
+  measure "$ceiling" "wrk -t2 -c16 -d${seconds}s online.lua 1 row against a bare $mode server echoing the body (ceiling)" \
+    -s ../shared/bench/online.lua "http://127.0.0.1:$ceiling_port/" -- 1
+  kill "$ceiling"; wait "$ceiling" 2>/dev/null || true
+done
+measure "$server" "wrk -t2 -c16 -d${seconds}s GET /health (larder's router and metrics, no lookup)" "http://127.0.0.1:$port/health"
 for rows in 1 100; do
-  measure "wrk -t2 -c16 -d${seconds}s online.lua $rows row(s)" -s ../shared/bench/online.lua "http://127.0.0.1:$port/get-online-features" -- "$rows"
+  measure "$server" "wrk -t2 -c16 -d${seconds}s online.lua $rows row(s)" -s ../shared/bench/online.lua "http://127.0.0.1:$port/get-online-features" -- "$rows"
 done
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^larder_feature_values_total|^larder_redis_errors' || true

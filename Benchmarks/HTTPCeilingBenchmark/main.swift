@@ -1,0 +1,81 @@
+// The HTTP ceilings the 1-row lookup figure is read against (scripts/bench-serve.sh runs both in the same
+// run as the lookups): what a server that does no lookup at all answers per second on this machine, once as
+// a bare SwiftNIO HTTP/1.1 handler and once as a bare Hummingbird 2 route. Both read the whole request
+// body and answer it back, as a lookup must read its body; nothing else happens.
+//
+// Usage: HTTPCeilingBenchmark nio|hummingbird PORT
+import Dispatch
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Echoes each request's body (or a constant for a bodiless GET) straight from the channel pipeline.
+final class EchoHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    private var body = ByteBuffer()
+    private static let constant = ByteBuffer(string: "{\"status\":\"ok\"}\n")
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: body.clear()
+        case .body(var chunk): body.writeBuffer(&chunk)
+        case .end:
+            let answer = body.readableBytes > 0 ? body : Self.constant
+            var head = HTTPResponseHead(version: .http1_1, status: .ok)
+            head.headers.add(name: "content-type", value: "application/json")
+            head.headers.add(name: "content-length", value: String(answer.readableBytes))
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(answer))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}
+
+func runNIO(port: Int) throws {
+    let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .serverChannelOption(.backlog, value: 256)
+        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        .childChannelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                try channel.pipeline.syncOperations.addHandler(EchoHandler())
+            }
+        }
+        .bind(host: "127.0.0.1", port: port).wait()
+    try channel.closeFuture.wait()
+}
+
+func runHummingbird(port: Int) -> Never {
+    // As `larder serve` runs: request handlers on NIO's event loops.
+    NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    let router = Router()
+    router.get("/") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}\n"))) }
+    router.post("/") { request, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: try await request.body.collect(upTo: 1 << 20)))
+    }
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+    Task {
+        do { try await app.runService() } catch { print("HTTPCeilingBenchmark: \(error)") }
+        exit(0)
+    }
+    dispatchMain()
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let mode = arguments.first, let port = arguments.dropFirst().first.flatMap({ Int($0) }) else {
+    print("usage: HTTPCeilingBenchmark nio|hummingbird PORT")
+    exit(2)
+}
+switch mode {
+case "nio": try runNIO(port: port)
+case "hummingbird": runHummingbird(port: port)
+default:
+    print("unknown mode \(mode): use nio or hummingbird")
+    exit(2)
+}
