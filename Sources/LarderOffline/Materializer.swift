@@ -128,7 +128,7 @@ public final class Materializer: Sendable {
                 _ = jobs
             }
         } catch {
-            store.discard(staged)
+            store.discard(staged, jobID: jobID)
             try? jobs.finish(id: jobID, status: .failed, rowsRead: 0, rowsOffline: 0, rowsOnline: 0, error: "\(error)")
             throw error
         }

@@ -10,6 +10,10 @@ public struct OfflineCatalog: Sendable {
     public init(database: SQLiteDatabase) throws {
         self.database = database
         try database.withConnection { db in
+            // A store written before cleanup was tracked per job may hold orphans no pending row names:
+            // the "*" row asks the next cleanup to walk the whole tree once.
+            let upgrading = try db.queryFirst("SELECT name FROM sqlite_master WHERE name = 'offline_files'") != nil
+                && db.queryFirst("SELECT name FROM sqlite_master WHERE name = 'offline_pending'") == nil
             try db.execute("""
                 CREATE TABLE IF NOT EXISTS offline_files (
                     view         TEXT NOT NULL,
@@ -29,7 +33,14 @@ public struct OfflineCatalog: Sendable {
                     job_id       INTEGER NOT NULL,
                     committed_at INTEGER NOT NULL
                 );
+                CREATE TABLE IF NOT EXISTS offline_pending (
+                    job_id       INTEGER NOT NULL,
+                    view         TEXT NOT NULL,
+                    day          INTEGER NOT NULL,
+                    PRIMARY KEY (job_id, view, day)
+                );
                 """)
+            if upgrading { try db.execute("INSERT OR IGNORE INTO offline_pending VALUES (0, '*', 0)") }
         }
     }
 

@@ -67,6 +67,8 @@ public final class OfflineStore: Sendable {
         if replacing { for entry in existing { days.insert(entry.day.microsecondsSinceEpoch / dayMicros) } }
         let existingByDay = Dictionary(existing.map { ($0.day.microsecondsSinceEpoch / dayMicros, $0) }, uniquingKeysWith: { a, _ in a })
         let dayList = days.sorted()
+        // Before any file exists: a kill from here on leaves files only in directories cleanup will visit.
+        try catalog.markPending(jobID: jobID, view: view, days: dayList.map { Timestamp(microsecondsSinceEpoch: $0 * dayMicros) })
 
         let results = ConcurrentResults<StagedFile>(count: dayList.count)
         DispatchQueue.concurrentPerform(iterations: dayList.count) { k in
@@ -123,20 +125,59 @@ public final class OfflineStore: Sendable {
                 return old
             }
         }
-        for path in superseded { try? FileManager.default.removeItem(atPath: home + "/" + path) }
+        var leftovers = false
+        for path in superseded where (try? FileManager.default.removeItem(atPath: home + "/" + path)) == nil {
+            leftovers = FileManager.default.fileExists(atPath: home + "/" + path) || leftovers
+        }
+        // Anything left behind keeps the job's directories on the cleanup list.
+        if !leftovers { try? catalog.clearPending(jobID: jobID) }
     }
 
-    /// Deletes staged files of a job that will not commit.
-    public func discard(_ staged: [StagedView]) {
+    /// Deletes the files of a job that will not commit: those it staged and any it wrote before failing.
+    public func discard(_ staged: [StagedView], jobID: Int64) {
         for view in staged { for file in view.files { if let p = file.path { try? FileManager.default.removeItem(atPath: home + "/" + p) } } }
+        guard let directories = try? catalog.pending().filter({ $0.jobID == jobID }) else { return }
+        for directory in directories {
+            let relative = "\(Self.directory(view: directory.view))/date=\(Self.dayName(directory.day))/part-j\(jobID).parquet"
+            try? FileManager.default.removeItem(atPath: home + "/" + relative)
+        }
+        try? catalog.clearPending(jobID: jobID)
     }
 
-    /// Deletes files under `offline/` that no committed catalog row names, except those of jobs still
-    /// running in a live process. Returns the deleted paths (relative).
+    /// Deletes files that no committed catalog row names, in the directories of jobs that did not finish
+    /// (killed, or left superseded files behind), except files of jobs still running in a live process.
+    /// Returns the deleted paths (relative).
     @discardableResult
     public func removeOrphans(liveJobs: Set<Int64>) throws -> [String] {
-        let root = home + "/offline"
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        let pending = Dictionary(grouping: try catalog.pending(), by: \.jobID).filter { !liveJobs.contains($0.key) }
+        guard !pending.isEmpty else { return [] }
+        var removed: [String] = []
+        var known: [String: Set<String>] = [:]
+        for (job, directories) in pending.sorted(by: { $0.key < $1.key }) {
+            if directories.contains(where: { $0.view == "*" }) {
+                removed += try removeOrphansEverywhere(liveJobs: liveJobs)
+            } else {
+                for directory in directories {
+                    if known[directory.view] == nil { known[directory.view] = Set(try catalog.files(view: directory.view).map(\.path)) }
+                    let relative = "\(Self.directory(view: directory.view))/date=\(Self.dayName(directory.day))"
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: home + "/" + relative)) ?? []
+                    for name in names.sorted() {
+                        let path = relative + "/" + name
+                        guard !known[directory.view]!.contains(path) else { continue }
+                        if let owner = Self.jobID(inFileName: name), liveJobs.contains(owner) { continue }
+                        try? FileManager.default.removeItem(atPath: home + "/" + path)
+                        removed.append(path)
+                    }
+                }
+            }
+            try catalog.clearPending(jobID: job)
+        }
+        return removed
+    }
+
+    /// The walk of every file under `offline/`, for a store whose orphans were never tracked.
+    private func removeOrphansEverywhere(liveJobs: Set<Int64>) throws -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: home + "/offline") else { return [] }
         let known = try catalog.allPaths()
         var removed: [String] = []
         while let item = walker.nextObject() as? String {
