@@ -63,17 +63,28 @@ struct TrainingSetCommand: ParsableCommand {
         let entityRows = try EntityRowsReader.read(entities, keyTypes: keyTypes)
         let result = try TrainingSetBuilder(repository: repository, store: store)
             .build(entities: entityRows, features: references, fullNames: fullNames)
-        try TrainingSetFile.write(result.batch, to: out)
-        print("wrote \(out): \(result.batch.rowCount) rows, columns \(result.batch.schema.names.joined(separator: ", "))")
+        var written = false
         if let save {
             let snapshots = try SnapshotStore(home: options.homeDirectory, database: registry.database)
             let lineage = SnapshotStore.Lineage(registryVersion: version.number, features: references.map(\.description),
                                                 intervals: result.intervals, entityFile: entities)
+            let snapshot: SnapshotStore.Snapshot
             switch try snapshots.save(name: save, batch: result.batch, lineage: lineage) {
-            case .saved(let s): print("saved snapshot \(s.name) (\(s.contentHash.prefix(12)), \(s.rowCount) rows, registry version \(s.registryVersion))")
-            case .identical(let s): print("snapshot \(s.name) already holds exactly this content (\(s.contentHash.prefix(12)))")
+            case .saved(let s):
+                snapshot = s
+                print("saved snapshot \(s.name) (\(s.contentHash.prefix(12)), \(s.rowCount) rows, registry version \(s.registryVersion))")
+            case .identical(let s):
+                snapshot = s
+                print("snapshot \(s.name) already holds exactly this content (\(s.contentHash.prefix(12)))")
+            }
+            // A Parquet --out gets the snapshot's bytes: copying is far cheaper than encoding the batch again.
+            if !TrainingSetFile.isCSV(out) {
+                try TrainingSetFile.copy(options.homeDirectory + "/" + snapshot.path, to: out)
+                written = true
             }
         }
+        if !written { try TrainingSetFile.write(result.batch, to: out) }
+        print("wrote \(out): \(result.batch.rowCount) rows, columns \(result.batch.schema.names.joined(separator: ", "))")
         print(String(format: "in %.2f s", Date().timeIntervalSince(started)))
     }
 
@@ -95,13 +106,30 @@ struct TrainingSetCommand: ParsableCommand {
 
 /// Writes a training set as Parquet or CSV, by extension, atomically.
 enum TrainingSetFile {
+    static func isCSV(_ path: String) -> Bool { path.lowercased().hasSuffix(".csv") }
+
     static func write(_ batch: ColumnBatch, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        if path.lowercased().hasSuffix(".csv") {
+        if isCSV(path) {
             try CSVWriter().write(batch, to: path)
         } else {
             try ParquetFile.write(batch, to: path)
+        }
+    }
+}
+
+extension TrainingSetFile {
+    /// Copies `source` to `path` through a temporary file beside it, so `path` is never half written.
+    static func copy(_ source: String, to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let staging = path + ".larder-tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.removeItem(atPath: staging)
+        try FileManager.default.copyItem(atPath: source, toPath: staging)
+        guard rename(staging, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -74,8 +74,14 @@ struct OfflineCommandsTests {
             let nulls = train.column(named: "conv_rate")!.nullCount
             #expect(nulls > 0 && nulls < train.rowCount / 5, "orders before any data or past the ttl get nulls, most get values")
 
+            let snapshotBytes = FileManager.default.contents(atPath: dir + "/state/snapshots/s1.parquet")
+            #expect(snapshotBytes != nil && snapshotBytes == FileManager.default.contents(atPath: dir + "/out/train.parquet"),
+                    "a Parquet --out with --save is the snapshot's file, encoded once")
+
             let again = try larder.run("training-set", "--entities", "data/orders.parquet", "--service", "rides", "--out", "out/t.csv", "--save", "s1")
             #expect(again.stdout.contains("already holds exactly this content"))
+            let csv = try String(contentsOfFile: dir + "/out/t.csv", encoding: .utf8)
+            #expect(csv.split(separator: "\n").count == orders.rowCount + 1, "a CSV --out is still written from the batch")
             let narrower = try larder.run("training-set", "--entities", "data/orders.parquet", "--features", "driver_stats:conv_rate",
                                           "--out", "out/t2.parquet", "--save", "s1")
             #expect(narrower.status != 0)
