@@ -62,16 +62,38 @@ public final class Materializer: Sendable {
         self.online = online
     }
 
-    /// Runs a whole job: ``begin(views:interval:trigger:)`` then ``execute(jobID:views:interval:offline:online:progress:)``.
+    /// A job that ``begin(views:interval:trigger:)`` or ``beginIncremental(view:end:trigger:)`` recorded and
+    /// locked, waiting for ``execute(_:offline:online:progress:)`` — on this thread or another (the HTTP
+    /// routes answer 202 with the id, then execute on a thread of their own).
+    public struct BegunJob: Sendable {
+        public let id: Int64
+        public let views: [FeatureView]
+        public let interval: EventInterval
+        /// The watermark `execute` advances after a successful run (incremental jobs only).
+        public let watermark: Timestamp?
+    }
+
+    /// Runs a whole job: ``begin(views:interval:trigger:)`` then ``execute(_:offline:online:progress:)``.
     public func run(views: [FeatureView], interval: EventInterval, trigger: String, offline: Bool = true, online writeOnline: Bool = true,
                     progress: @Sendable (MaterializationProgress) -> Void = { _ in }) throws -> MaterializationReport {
-        let jobID = try begin(views: views, interval: interval, trigger: trigger)
-        return try execute(jobID: jobID, views: views, interval: interval, offline: offline, online: writeOnline, progress: progress)
+        try execute(try begin(views: views, interval: interval, trigger: trigger), offline: offline, online: writeOnline, progress: progress)
     }
 
     /// Takes the views' locks (refusing with ``ViewBusyError`` while another run holds one), cleans up
-    /// after killed runs, and records the job; returns its id. ``execute`` must follow (it releases the locks).
-    public func begin(views: [FeatureView], interval: EventInterval, trigger: String) throws -> Int64 {
+    /// after killed runs, and records the job. ``execute(_:offline:online:progress:)`` must follow (it
+    /// releases the locks).
+    public func begin(views: [FeatureView], interval: EventInterval, trigger: String) throws -> BegunJob {
+        BegunJob(id: try beginJob(views: views, interval: interval, trigger: trigger), views: views, interval: interval, watermark: nil)
+    }
+
+    /// Begins `view`'s next incremental run up to `end` (see ``incrementalInterval(for:end:)``); `nil`
+    /// when there is nothing to do. Executing it advances the view's watermark to `end`.
+    public func beginIncremental(view: FeatureView, end: Timestamp, trigger: String) throws -> BegunJob? {
+        guard let interval = try incrementalInterval(for: view, end: end) else { return nil }
+        return BegunJob(id: try beginJob(views: [view], interval: interval, trigger: trigger), views: [view], interval: interval, watermark: end)
+    }
+
+    private func beginJob(views: [FeatureView], interval: EventInterval, trigger: String) throws -> Int64 {
         guard !interval.isEmpty else {
             throw MaterializationError("the interval \(interval) is empty: the end must be after the start")
         }
@@ -86,9 +108,20 @@ public final class Materializer: Sendable {
         }
     }
 
-    /// The work of a job begun with ``begin``: read, transform, stage, commit, write online; releases the locks.
-    public func execute(jobID: Int64, views: [FeatureView], interval: EventInterval, offline: Bool = true, online writeOnline: Bool = true,
+    /// The work of a begun job: read, transform, stage, commit, write online, advance the watermark of an
+    /// incremental job; releases the locks.
+    public func execute(_ job: BegunJob, offline: Bool = true, online writeOnline: Bool = true,
                         progress: @Sendable (MaterializationProgress) -> Void = { _ in }) throws -> MaterializationReport {
+        let report = try execute(jobID: job.id, views: job.views, interval: job.interval, offline: offline, online: writeOnline, progress: progress)
+        if let watermark = job.watermark {
+            FaultInjection.point("before-watermark")
+            try state.setWatermark(view: job.views[0].name, to: watermark)
+        }
+        return report
+    }
+
+    private func execute(jobID: Int64, views: [FeatureView], interval: EventInterval, offline: Bool, online writeOnline: Bool,
+                         progress: @Sendable (MaterializationProgress) -> Void) throws -> MaterializationReport {
         defer { try? state.unlock(views: views.map(\.name)) }
         var staged: [OfflineStore.StagedView] = []
         var reports: [MaterializationReport.ViewReport] = []
@@ -180,10 +213,8 @@ extension Materializer {
                                progress: @Sendable (MaterializationProgress) -> Void = { _ in }) throws -> [MaterializationReport] {
         var reports: [MaterializationReport] = []
         for view in views {
-            guard let interval = try incrementalInterval(for: view, end: end) else { continue }
-            reports.append(try run(views: [view], interval: interval, trigger: trigger, offline: offline, online: online, progress: progress))
-            FaultInjection.point("before-watermark")
-            try state.setWatermark(view: view.name, to: end)
+            guard let job = try beginIncremental(view: view, end: end, trigger: trigger) else { continue }
+            reports.append(try execute(job, offline: offline, online: online, progress: progress))
         }
         return reports
     }

@@ -40,30 +40,29 @@ extension FeatureServer {
             return view
         }
         let end = try time(parsed.endTs, "end_ts") ?? .now()
-        var plans: [(views: [FeatureView], interval: EventInterval)] = []
-        if incremental {
-            for view in views {
-                if let interval = try materializer.incrementalInterval(for: view, end: end) { plans.append(([view], interval)) }
-            }
-        } else {
-            guard let start = try time(parsed.startTs, "start_ts") else { throw APIError.badRequest("INVALID_REQUEST", "start_ts is missing") }
-            plans.append((views, EventInterval(start: start, end: end)))
-        }
+        let start = incremental ? nil : try time(parsed.startTs, "start_ts")
+        if !incremental, start == nil { throw APIError.badRequest("INVALID_REQUEST", "start_ts is missing") }
+        // One job per view for incremental runs (each has its own watermark), one job for all otherwise.
+        let groups = incremental ? views.map { [$0] } : [views]
         var ids: [Int64] = []
-        for plan in plans {
-            let id: Int64
+        for group in groups {
+            let job: Materializer.BegunJob
             do {
-                id = try materializer.begin(views: plan.views, interval: plan.interval, trigger: "http")
+                if let start {
+                    job = try materializer.begin(views: group, interval: EventInterval(start: start, end: end), trigger: "http")
+                } else if let next = try materializer.beginIncremental(view: group[0], end: end, trigger: "http") {
+                    job = next
+                } else {
+                    continue
+                }
             } catch let busy as ViewBusyError {
                 throw APIError(.conflict, code: "VIEW_BUSY", message: busy.description)
             } catch let error as MaterializationError {
                 throw APIError.badRequest("INVALID_REQUEST", error.description)
             }
-            ids.append(id)
-            Thread.detachNewThread {
-                let report = try? materializer.execute(jobID: id, views: plan.views, interval: plan.interval)
-                if incremental, report != nil { try? materializer.state.setWatermark(view: plan.views[0].name, to: plan.interval.end) }
-            }
+            ids.append(job.id)
+            // The job row records the outcome; the client follows it with GET /jobs/{id}.
+            Thread.detachNewThread { _ = try? materializer.execute(job) }
         }
         let list = ids.map(String.init).joined(separator: ",")
         return Response(status: .accepted, headers: [.contentType: "application/json"],
