@@ -239,7 +239,7 @@ private func orderedBits(_ d: Double) -> UInt64 {
 }
 
 /// A three-way comparison of two rows of `column` (nulls first, then by value in `descending` order).
-private func makeComparator(_ column: Column, descending: Bool) -> (Int, Int) -> Int {
+func makeComparator(_ column: Column, descending: Bool) -> (Int, Int) -> Int {
     let valueCompare: (Int, Int) -> Int
     switch column.storage {
     case .int64(let v): valueCompare = { v[$0] < v[$1] ? -1 : (v[$0] > v[$1] ? 1 : 0) }

@@ -7,13 +7,7 @@ public enum LatestRows {
     public static func select(_ rows: ColumnBatch, keys: [String]) throws -> ColumnBatch {
         guard rows.rowCount > 1 else { return rows }
         let order = try rows.sortIndices(by: keys.map { SortKey($0) } + [SortKey("event_timestamp"), SortKey("created")])
-        let keyColumns = keys.compactMap { rows.column(named: $0) }
-        var keep: [Int] = []
-        for (position, index) in order.enumerated() {
-            let isLast = position == order.count - 1 || keyColumns.contains { $0.value(at: index) != $0.value(at: order[position + 1]) }
-            if isLast { keep.append(index) }
-        }
-        return rows.gather(keep)
+        return rows.gather(try rows.lastRowsOfRuns(order, keys: keys))
     }
 }
 

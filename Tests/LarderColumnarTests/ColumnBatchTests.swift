@@ -135,3 +135,24 @@ import Testing
         #expect(sorted.column(named: "ts")?.int64Values == [40, 20, 30, 10])
     }
 }
+
+@Suite("Runs of equal keys")
+struct RunsOfEqualKeysTests {
+    @Test("the last row of each key run matches a comparison of boxed values (property, every key type, nulls)",
+          arguments: [ValueType.int64, .int32, .string, .bytes, .bool, .float64, .timestamp])
+    func lastRowsOfRunsMatchesBoxedComparison(_ keyType: ValueType) throws {
+        var rng = SplitMix64(seed: "\(keyType)".utf8.reduce(0x5A17) { $0 &* 31 &+ UInt64($1) })
+        for _ in 0..<40 {
+            let rows = Int(rng.next() % 60)
+            let batch = randomBatch(rows: rows, types: [keyType, .int64, .timestamp], &rng)
+            let order = try batch.sortIndices(by: [SortKey("c0"), SortKey("c1"), SortKey("c2")])
+            let expected = order.indices.filter { p in
+                p == order.count - 1
+                    || batch.value(row: order[p], column: 0) != batch.value(row: order[p + 1], column: 0)
+                    || batch.value(row: order[p], column: 1) != batch.value(row: order[p + 1], column: 1)
+            }.map { order[$0] }
+            #expect(try batch.lastRowsOfRuns(order, keys: ["c0", "c1"]) == expected)
+        }
+        #expect(throws: ColumnarError.self) { try ColumnBatch(schema: Schema([]), columns: []).lastRowsOfRuns([], keys: ["missing"]) }
+    }
+}
