@@ -13,17 +13,6 @@ import Larder
 import LarderColumnar
 import LarderOffline
 
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func peakRSSMegabytes() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -62,7 +51,7 @@ struct Workload {
     let orders: ColumnBatch
 
     init(drivers driverCount: Int, hours: Int, customers customerCount: Int, orders orderCount: Int, seed: UInt64) throws {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         let hour: Int64 = 3_600_000_000
         let start: Int64 = 1_767_225_600_000_000  // 2026-01-01T00:00:00Z
 

@@ -37,7 +37,7 @@ enum ScheduledMaterialization {
 struct SchedulePeriodOption: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Run every scheduled view on this period instead of its own schedule (10s, 5m, 1h).",
-        discussion: "For demos and tests: appended source rows reach Redis within one period."))
+        discussion: "For demos and tests: appended source rows reach Redis within one period.", valueName: "period"))
     var every: String?
 
     /// The parsed period; a clear error for text that is not a positive duration.

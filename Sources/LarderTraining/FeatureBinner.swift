@@ -1,3 +1,5 @@
+import Larder
+
 /// Quantile bins of every tree input, learned on (a seeded sample of) the training part.
 ///
 /// A feature with at most `maxBins` distinct values gets one bin per value (thresholds halfway between

@@ -83,7 +83,7 @@ struct CrashHarnessTests {
     @Test("seeded kill points leave every store exactly as an uninterrupted run")
     func killAndRerun() async throws {
         let reference = try await run(points: [], database: 6)
-        var rng = SplitMix(seed: 20261122)
+        var rng = SplitMix64(seed: 20261122)
         let chosen = (0..<3).map { _ in Self.points[Int(rng.next() % UInt64(Self.points.count))] }
         for (i, point) in chosen.enumerated() {
             let crashed = try await run(points: [point], database: 7 + i)
@@ -124,17 +124,4 @@ struct CrashHarnessTests {
 struct CLITestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// A seeded generator so the kill points are the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

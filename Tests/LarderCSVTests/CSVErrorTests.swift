@@ -140,7 +140,7 @@ struct CSVErrorTests {
 
     @Test func malformedInputNeverCrashes() throws {
         // Random bytes from a CSV alphabet: every outcome must be a batch or a CSVError.
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let alphabet = Array("ab,\"\n\r1.-e:TZ ".utf8)
         let schema = Schema([field("a", .string), field("b", .float64)])
         for _ in 0..<2000 {
@@ -168,7 +168,7 @@ struct CSVErrorTests {
     }
 
     @Test func arbitraryBytesNeverCrashTheReaderOrInference() throws {
-        var rng = SeededGenerator(seed: 21)
+        var rng = SplitMix64(seed: 21)
         for _ in 0..<1000 {
             let n = Int.random(in: 0..<64, using: &rng)
             let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }

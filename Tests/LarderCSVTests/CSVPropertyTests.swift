@@ -8,7 +8,7 @@ struct CSVPropertyTests {
     /// Characters that stress quoting: delimiters, quotes, both line breaks, spaces, non-ASCII.
     static let alphabet: [String] = ["a", "Z", "0", ",", ";", "\t", "\"", "\n", "\r", " ", "é", "日", "-", "."]
 
-    static func randomColumn(_ type: ValueType, rows: Int, nullRate: Double, _ rng: inout SeededGenerator) -> Column {
+    static func randomColumn(_ type: ValueType, rows: Int, nullRate: Double, _ rng: inout SplitMix64) -> Column {
         var builder = ColumnBuilder(type: type, capacity: rows)
         for _ in 0..<rows {
             if Double.random(in: 0..<1, using: &rng) < nullRate {
@@ -41,7 +41,7 @@ struct CSVPropertyTests {
     }
 
     @Test func randomTablesRoundTripThroughEveryLayout() throws {
-        var rng = SeededGenerator(seed: 2026)
+        var rng = SplitMix64(seed: 2026)
         let delimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
         for iteration in 0..<300 {
             let columnCount = Int.random(in: 1...6, using: &rng)
@@ -66,7 +66,7 @@ struct CSVPropertyTests {
     }
 
     @Test func randomTablesRoundTripThroughFiles() throws {
-        var rng = SeededGenerator(seed: 77)
+        var rng = SplitMix64(seed: 77)
         let dir = temporaryDirectory()
         defer { removeDirectory(dir) }
         for iteration in 0..<20 {

@@ -145,7 +145,7 @@ struct CSVReaderTests {
     @Test func parallelChunksMatchSerialParseEvenWhenCutsFallInsideQuotes() throws {
         // Many quoted fields full of line breaks: most chunk cuts land inside a quoted field, so the
         // speculative chunks must be detected and re-parsed.
-        var rng = SeededGenerator(seed: 11)
+        var rng = SplitMix64(seed: 11)
         var text = "id,note,x\n"
         for i in 0..<500 {
             let lines = Int.random(in: 0...6, using: &rng)

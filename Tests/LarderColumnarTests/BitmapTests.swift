@@ -1,3 +1,4 @@
+import Larder
 import LarderColumnar
 import Testing
 

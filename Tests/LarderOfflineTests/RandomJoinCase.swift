@@ -22,7 +22,7 @@ struct RandomJoinCase {
     ]
 
     init(seed: UInt64) throws {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let keySpace = Int.random(in: 1...6, using: &rng)
         let timeSpan = Int64.random(in: 1...30, using: &rng)
         let base = Int64.random(in: -1_000_000...1_000_000, using: &rng)
@@ -70,7 +70,7 @@ struct RandomJoinCase {
     }
 
     private static func randomView(
-        index: Int, keySpace: Int, timeSpan: Int64, base: Int64, using rng: inout SeededGenerator
+        index: Int, keySpace: Int, timeSpan: Int64, base: Int64, using rng: inout SplitMix64
     ) throws -> PointInTimeJoin.ViewInput {
         let keyCount = Int.random(in: 1...2, using: &rng)
         let keys = Array(keyColumns.shuffled(using: &rng).prefix(keyCount))
@@ -117,7 +117,7 @@ struct RandomJoinCase {
         return .min
     }
 
-    static func keyValue(type: ValueType, name: String, domain: Int, nullChance: Double, using rng: inout SeededGenerator) -> Value {
+    static func keyValue(type: ValueType, name: String, domain: Int, nullChance: Double, using rng: inout SplitMix64) -> Value {
         if Double.random(in: 0..<1, using: &rng) < nullChance { return .null }
         let d = Int.random(in: 0..<domain, using: &rng)
         switch (type, name) {
@@ -128,7 +128,7 @@ struct RandomJoinCase {
         }
     }
 
-    static func featureValue(type: ValueType, using rng: inout SeededGenerator) -> Value {
+    static func featureValue(type: ValueType, using rng: inout SplitMix64) -> Value {
         if Double.random(in: 0..<1, using: &rng) < 0.2 { return .null }
         switch type {
         case .float32: return .float32(Float(Int.random(in: -100...100, using: &rng)) / 4)

@@ -36,7 +36,7 @@ struct EncodingTests {
     }
 
     @Test func decimalsOfEveryMagnitude() {
-        var g = SeededGenerator(seed: 3)
+        var g = SplitMix64(seed: 3)
         var values: [Int64] = [0, 9, 10, 99, 100, -1, -10, .max, .min]
         for _ in 0..<2000 { values.append(Int64(bitPattern: g.next()) >> Int64.random(in: 0...63, using: &g)) }
         for value in values {
@@ -51,7 +51,7 @@ struct EncodingTests {
     @Test func versionBytesOrderLikeEventThenCreated() {
         // Property: comparing the 16 version bytes left to right (as the Lua script does) orders
         // rows exactly like (event time, created time).
-        var g = SeededGenerator(seed: 11)
+        var g = SplitMix64(seed: 11)
         func randomTime() -> Int64 {
             switch Int.random(in: 0..<4, using: &g) {
             case 0: [Int64.min, Int64.max, 0, -1, 1].randomElement(using: &g)!
@@ -79,7 +79,7 @@ struct EncodingTests {
     }
 
     @Test func valueCodecRoundTripsAndRejectsWrongLengths() {
-        var g = SeededGenerator(seed: 5)
+        var g = SplitMix64(seed: 5)
         for _ in 0..<2000 {
             let columns: [OnlineColumn] = [
                 .bool([Bool.random(using: &g)]), .int32([Int32.random(in: .min ... .max, using: &g)]),

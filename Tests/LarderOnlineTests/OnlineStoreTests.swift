@@ -15,7 +15,7 @@ private func layout(_ project: String, view: String = "stats", joinKeys: [String
 
 private func t(_ seconds: Int64) -> Timestamp { Timestamp(microsecondsSinceEpoch: 1_767_225_600_000_000 + seconds * 1_000_000) }
 
-private func randomValue(_ type: ValueType, using g: inout SeededGenerator) -> Value {
+private func randomValue(_ type: ValueType, using g: inout SplitMix64) -> Value {
     if Int.random(in: 0..<6, using: &g) == 0 { return .null }
     switch type {
     case .bool: return .bool(Bool.random(using: &g))
@@ -34,7 +34,7 @@ struct OnlineStoreTests {
     @Test func everyTypeAndNullRoundTripsExactly() async throws {
         let store = RedisOnlineStore(client: try makeClient())
         let view = layout(uniqueName("types"))
-        var g = SeededGenerator(seed: 42)
+        var g = SplitMix64(seed: 42)
         for iteration in 0..<20 {
             let count = Int.random(in: 1...60, using: &g)
             let keys: [[Value]] = (0..<count).map { [.int64(Int64(iteration * 1000 + $0))] }
@@ -161,7 +161,7 @@ struct OnlineStoreTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<16 {
                 group.addTask {
-                    var g = SeededGenerator(seed: UInt64(writer) &* 7919 &+ 1)
+                    var g = SplitMix64(seed: UInt64(writer) &* 7919 &+ 1)
                     var mine = all.shuffled(using: &g)
                     while !mine.isEmpty {
                         let n = min(mine.count, Int.random(in: 1...50, using: &g))

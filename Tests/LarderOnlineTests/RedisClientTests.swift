@@ -70,7 +70,7 @@ struct RedisClientTests {
         // chunks in one request, nested and empty arrays, nils and integers.
         let client = try makeClient(connections: 1)
         let key = uniqueName("big")
-        var g = SeededGenerator(seed: 7)
+        var g = SplitMix64(seed: 7)
         let big = (0..<300_000).map { _ in UInt8.random(in: 0 ... 255, using: &g) }
         let list = key + ":list"
         var pipeline = RedisPipeline()

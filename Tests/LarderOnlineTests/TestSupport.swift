@@ -32,19 +32,6 @@ func uniqueName(_ base: String) -> String {
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-/// SplitMix64: a small seeded generator so property tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Equality that treats NaN as equal to NaN with the same bits (stored values are bit-exact).
 func bitwiseEqual(_ a: Value, _ b: Value) -> Bool {
     switch (a, b) {

@@ -1,3 +1,4 @@
+import Larder
 @testable import LarderParquet
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import Larder
 import LarderTraining
 
 /// Seeded generators for property tests.
