@@ -85,6 +85,7 @@ extension DemoDataCommand {
             }
             // Write beside the file, then rename over it: a reader sees the old or the new file, never half of one.
             let staged = parquet + ".append-tmp"
+            defer { try? FileManager.default.removeItem(atPath: staged) }  // after a failed write; a no-op after the rename
             try ParquetFile.write(try ColumnBatch.concatenate([existing, rows]), to: staged)
             guard rename(staged, parquet) == 0 else { throw CLIError("cannot replace \(parquet): \(String(cString: strerror(errno)))") }
         } else if FileManager.default.fileExists(atPath: csv) {
@@ -93,12 +94,18 @@ extension DemoDataCommand {
             try GenDataCSVWriter().write(rows, to: staged)
             defer { try? FileManager.default.removeItem(atPath: staged) }
             let text = try String(contentsOfFile: staged, encoding: .utf8)
-            guard let header = text.firstIndex(of: "\n"), let handle = FileHandle(forWritingAtPath: csv) else {
+            guard let header = text.firstIndex(of: "\n"), let handle = FileHandle(forUpdatingAtPath: csv) else {
                 throw CLIError("cannot append to \(csv)")
             }
             defer { try? handle.close() }
+            // A file whose last line has no newline would have the first new row glued to it.
+            var lines = Data(text[text.index(after: header)...].utf8)
+            if try handle.seekToEnd() > 0 {
+                try handle.seek(toOffset: try handle.offset() - 1)
+                if try handle.read(upToCount: 1) != Data("\n".utf8) { lines.insert(UInt8(ascii: "\n"), at: 0) }
+            }
             try handle.seekToEnd()
-            try handle.write(contentsOf: Data(text[text.index(after: header)...].utf8))
+            try handle.write(contentsOf: lines)
         } else {
             throw CLIError("no driver_stats.parquet or driver_stats.csv in \(directory): run `larder demo-data \(directory)` first")
         }

@@ -40,6 +40,8 @@ struct SchedulePeriodOption: ParsableArguments {
         discussion: "For demos and tests: appended source rows reach Redis within one period.", valueName: "period"))
     var every: String?
 
+    func validate() throws { _ = try period() }
+
     /// The parsed period; a clear error for text that is not a positive duration.
     func period() throws -> TimeSpan? {
         guard let every else { return nil }

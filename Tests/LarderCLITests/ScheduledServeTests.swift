@@ -52,10 +52,18 @@ struct ScheduledServeTests {
             #expect(Set(fresh.map { ids.value(at: $0) }) == Set((1000..<1100).map { Value.int64($0) }))
             #expect(abs(at.microsecondsSinceEpoch - Timestamp.now().microsecondsSinceEpoch) < 120_000_000)
 
+            // A last line without its newline stays a line of its own.
+            let unterminated = #"1099,"2026-01-01T00:00:00Z","2026-01-01T00:00:00Z",0.5,0.5,1"#
+            let handle = try #require(FileHandle(forWritingAtPath: dir + "/csv/driver_stats.csv"))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(unterminated.utf8))
+            try handle.close()
             let csv = try larder.run("demo-data", "--scale", "XS", "--append-latest", "csv")
             try #require(csv.status == 0, "\(csv.stderr)")
             let csvText = try String(contentsOfFile: dir + "/csv/driver_stats.csv", encoding: .utf8)
-            #expect(csvText.split(separator: "\n").count == csvLinesBefore + 100)
+            let csvLines = csvText.split(separator: "\n")
+            #expect(csvLines.count == csvLinesBefore + 1 + 100)
+            #expect(csvLines[csvLinesBefore] == unterminated[...])
             #expect(csvText.split(separator: "\n").last?.hasPrefix("1099,") == true)
 
             let missing = try larder.run("demo-data", "--append-latest", "nothing-here")
