@@ -108,11 +108,13 @@ let package = Package(
         .testTarget(
             name: "LarderOfflineTests", dependencies: ["Larder", "LarderColumnar", "LarderRegistry", "LarderSources", "LarderOffline"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "LarderOnlineTests", dependencies: ["Larder", "LarderOnline", "CHiredis"], swiftSettings: swiftSettings),
+        // Helpers the test targets share (the private test Redis).
+        .target(name: "LarderTestSupport", dependencies: ["LarderOnline"], path: "Tests/LarderTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "LarderOnlineTests", dependencies: ["Larder", "LarderOnline", "CHiredis", "LarderTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LarderServerTests",
             dependencies: [
-                "Larder", "LarderRegistry", "LarderOnline", "LarderServer", "LarderTraining", "LarderColumnar", "LarderOffline",
+                "Larder", "LarderRegistry", "LarderOnline", "LarderServer", "LarderTraining", "LarderColumnar", "LarderOffline", "LarderTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -120,6 +122,6 @@ let package = Package(
         .testTarget(name: "LarderTrainingTests", dependencies: ["LarderTraining", "Larder", "LarderColumnar", "LarderRegistry", "LarderOffline"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderTests", dependencies: ["Larder"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderRegistryTests", dependencies: ["Larder", "LarderRegistry"], swiftSettings: swiftSettings),
-        .testTarget(name: "LarderCLITests", dependencies: ["LarderCLI", "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderOffline", "LarderOnline"], swiftSettings: swiftSettings),
+        .testTarget(name: "LarderCLITests", dependencies: ["LarderCLI", "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderOffline", "LarderOnline", "LarderTestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -20,11 +20,12 @@ struct DemoDataCommand: ParsableCommand {
               larder demo-data data                          # scale S, Parquet, ending now
               larder demo-data --scale XS --format csv data
               larder demo-data --scale M --start 2026-01-01T00:00:00Z bench-data
-              larder demo-data --scale XS --append-latest data   # one new row per driver, timed now
+              larder demo-data --scale XS --append-latest data   # one new row per driver, timed 2 s ahead
 
             --append-latest adds one driver_stats row per driver of --scale, with event and created time
-            now, to the file already in DIRECTORY (Parquet is rewritten and renamed into place, CSV gets
-            lines appended): a running `larder serve` brings them online at its next scheduled run.
+            two seconds from now (so a scheduled run during the rewrite cannot pass them by), to the file
+            already in DIRECTORY (Parquet is rewritten and renamed into place, CSV gets lines appended): a
+            running `larder serve` brings them online at its next scheduled run after that time.
             """)
 
     @Option(help: "XS (100 drivers, 7 days), S (1,000 drivers, 30 days) or M (10,000 drivers, 30 days).")
@@ -39,7 +40,7 @@ struct DemoDataCommand: ParsableCommand {
     @Option(help: "parquet or csv.")
     var format: String = "parquet"
 
-    @Flag(help: "Append one driver_stats row per driver, timed now, to the data already in DIRECTORY.")
+    @Flag(help: "Append one driver_stats row per driver, timed 2 s from now, to the data already in DIRECTORY.")
     var appendLatest = false
 
     @Argument(help: "Directory to write into (created when missing).")
@@ -73,7 +74,10 @@ extension DemoDataCommand {
     /// `--append-latest`: grows the driver_stats source the way an hourly pipeline would.
     func appendLatestRows() throws {
         guard let scale = RidesScale(name: scale) else { throw ValidationError("unknown scale \(self.scale): use XS, S or M") }
-        let now = Timestamp(microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch / 1_000_000 * 1_000_000)
+        // Timed two seconds ahead: a scheduled run that starts while the file is being replaced still reads
+        // the old file and moves the watermark to its start; rows timed before that would count as late
+        // data and wait for a lookback the rides views do not declare. Two seconds outlast the rewrite.
+        let now = Timestamp(microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch / 1_000_000 * 1_000_000 + 2_000_000)
         let rows = RidesDataGenerator.latestDriverStats(drivers: scale.drivers, at: now, seed: seed)
         let parquet = directory + "/driver_stats.parquet", csv = directory + "/driver_stats.csv"
         let path: String

@@ -4,6 +4,7 @@ import LarderColumnar
 import LarderOnline
 import LarderParquet
 import LarderRegistry
+import LarderTestSupport
 import Testing
 
 /// kill -9 at points of a materialization chosen by a seeded generator, then the same command again:
@@ -39,13 +40,6 @@ struct CrashHarnessTests {
             compare("Redis key", redis, other.redis)
             return Array(lines.prefix(limit)) + (lines.count > limit ? ["… and \(lines.count - limit) more"] : [])
         }
-    }
-
-    static func redisURL(database: Int) throws -> String {
-        let base = try #require(ProcessInfo.processInfo.environment["LARDER_REDIS_URL"], "make test sets LARDER_REDIS_URL")
-        let url = try RedisURL(parsing: base)
-        guard case .tcp(let host, let port) = url.endpoint, port != 6379 else { throw CLITestError("need the private test Redis") }
-        return "redis://\(host):\(port)/\(database)"
     }
 
     static func stores(home: String, redis: String) async throws -> Stores {
@@ -101,7 +95,7 @@ struct CrashHarnessTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("larder-crash-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let redis = try Self.redisURL(database: database)
+        let redis = try PrivateRedis.text(database: database)
         let client = RedisClient(url: try RedisURL(parsing: redis))
         _ = try await client.command("FLUSHDB")
         client.shutdown()

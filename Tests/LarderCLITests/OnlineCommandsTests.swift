@@ -4,6 +4,7 @@ import LarderColumnar
 import LarderOffline
 import LarderOnline
 import LarderRegistry
+import LarderTestSupport
 import Testing
 
 /// `larder materialize` into Redis and `larder lookup`, end to end with the built binary and the rides
@@ -13,23 +14,6 @@ struct OnlineCommandsTests {
     /// The CLI writes under the project name ("rides") in a Redis database of its own: database 5 of the
     /// private test server, which no other test uses, so nothing else can read or overwrite these keys.
     static let database = 5
-
-    /// `LARDER_REDIS_URL` (the private server started by scripts/with-private-redis.sh) with its
-    /// database replaced by ``database``.
-    static func redisURL() throws -> (text: String, url: RedisURL) {
-        let text = try #require(ProcessInfo.processInfo.environment["LARDER_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 },
-                                "LARDER_REDIS_URL is not set: run `scripts/with-private-redis.sh swift test` (never point it at a shared Redis)")
-        try #require(text.hasPrefix("redis://"), "LARDER_REDIS_URL must be a redis:// URL for this test, not \(text)")
-        let parsed = try RedisURL(parsing: text)
-        if case .tcp(_, let port) = parsed.endpoint {
-            try #require(port != 6379, "LARDER_REDIS_URL points at port 6379; tests must use a private redis-server")
-        }
-        let authority = text.dropFirst("redis://".count).prefix { $0 != "/" }
-        let own = "redis://\(authority)/\(database)"
-        let url = try RedisURL(parsing: own)
-        #expect(url.database == database && url.endpoint == parsed.endpoint)
-        return (own, url)
-    }
 
     /// The newest stored row of every entity of a view: greatest event time, ties broken by the
     /// greatest `created` (a late correction replaces the row it corrects).
@@ -50,7 +34,7 @@ struct OnlineCommandsTests {
 
     @Test("after materializing all the rides data, every driver's and customer's online value is its latest offline value")
     func onlineEqualsLatestOffline() async throws {
-        let redis = try Self.redisURL()
+        let redis = (text: try PrivateRedis.text(database: Self.database), url: try PrivateRedis.url(database: Self.database))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("larder-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -2,6 +2,7 @@ import Foundation
 import Larder
 import LarderColumnar
 import LarderParquet
+import LarderTestSupport
 import Testing
 
 /// `larder serve --every` with the scheduler, and `larder demo-data --append-latest`: rows appended to a
@@ -10,15 +11,6 @@ import Testing
 struct ScheduledServeTests {
     /// Database 4 of the private test server: no other test uses it.
     static let database = 4
-
-    static func redisURL() throws -> String {
-        let text = try #require(ProcessInfo.processInfo.environment["LARDER_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 },
-                                "LARDER_REDIS_URL is not set: run `scripts/with-private-redis.sh swift test`")
-        try #require(text.hasPrefix("redis://"), "LARDER_REDIS_URL must be a redis:// URL for this test, not \(text)")
-        let authority = text.dropFirst("redis://".count).prefix { $0 != "/" }
-        try #require(!authority.hasSuffix(":6379"), "LARDER_REDIS_URL points at port 6379; tests must use a private redis-server")
-        return "redis://\(authority)/\(database)"
-    }
 
     /// The `appended N driver_stats rows at TIME to PATH` line and driver 1001's `conv_rate X`.
     static func appended(_ output: String) throws -> (rows: Int, at: String, conv: String) {
@@ -29,7 +21,7 @@ struct ScheduledServeTests {
         return (rows, at, conv)
     }
 
-    @Test("--append-latest adds one row per driver, timed now, to a Parquet or a CSV source; without data it says what to run")
+    @Test("--append-latest adds one row per driver, timed 2 s ahead, to a Parquet or a CSV source; without data it says what to run")
     func appendLatest() throws {
         try withTemporaryDirectory { dir in
             let larder = LarderBinary(workingDirectory: dir)
@@ -50,7 +42,8 @@ struct ScheduledServeTests {
             let fresh = (0..<after.rowCount).filter { events.value(at: $0) == .timestamp(at) }
             #expect(fresh.count == 100, "exactly the appended rows carry the append time")
             #expect(Set(fresh.map { ids.value(at: $0) }) == Set((1000..<1100).map { Value.int64($0) }))
-            #expect(abs(at.microsecondsSinceEpoch - Timestamp.now().microsecondsSinceEpoch) < 120_000_000)
+            let ahead = at.microsecondsSinceEpoch - Timestamp.now().microsecondsSinceEpoch
+            #expect(ahead > -60_000_000 && ahead <= 2_000_000, "timed at most 2 s ahead of now: \(ahead) µs")
 
             // A last line without its newline stays a line of its own.
             let unterminated = #"1099,"2026-01-01T00:00:00Z","2026-01-01T00:00:00Z",0.5,0.5,1"#
@@ -74,7 +67,7 @@ struct ScheduledServeTests {
 
     @Test("serve --every 1s: rows appended while it runs are served from Redis within a period or two, then SIGTERM stops it cleanly")
     func appendedRowsGoOnline() async throws {
-        let redis = try Self.redisURL()
+        let redis = try PrivateRedis.text(database: Self.database)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("larder-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -100,8 +93,8 @@ struct ScheduledServeTests {
         try #require(append.status == 0, "\(append.stderr)")
         let added = try Self.appended(append.stdout)
 
-        // The first scheduled run starts at end − ttl, the next ones at the watermark: the appended rows
-        // arrive in whichever run follows the append.
+        // The first scheduled run starts at end − ttl, the next ones at the watermark; the appended rows are
+        // timed 2 s ahead, so the first run whose end passes them reads the replaced file.
         var served = ""
         for _ in 0..<40 {
             let lookup = try larder.run("lookup", "--features", "driver_stats:conv_rate", "--entity", "driver_id=1001", "--json")

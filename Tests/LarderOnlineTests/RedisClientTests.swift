@@ -1,5 +1,6 @@
 import Larder
 import LarderOnline
+import LarderTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -192,7 +193,7 @@ struct RedisClientTests {
     }
 
     @Test func authAndSelectFromTheURL() async throws {
-        let base = try privateRedisURL()
+        let base = try PrivateRedis.url()
         guard case .tcp(let host, let port) = base.endpoint else { return }
         let admin = try makeClient(connections: 1)
         let user = uniqueName("user")
@@ -238,7 +239,7 @@ struct RedisClientTests {
     }
 
     @Test func blockingConnectionUsedDirectly() async throws {
-        let url = try privateRedisURL()
+        let url = try PrivateRedis.url()
         let key = bytes(uniqueName("direct"))
         let replies = try await onDedicatedThread {
             let connection = try RedisConnection(url: url)

@@ -1,5 +1,6 @@
 import Larder
 import LarderOnline
+import LarderTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,20 +9,8 @@ import Glibc
 import Darwin
 #endif
 
-/// The private test server, from `LARDER_REDIS_URL` (set by scripts/with-private-redis.sh and
-/// `make test`). Tests that need Redis fail, not skip, when it is missing.
-func privateRedisURL() throws -> RedisURL {
-    let text = try #require(getenv("LARDER_REDIS_URL").map { String(cString: $0) },
-                            "LARDER_REDIS_URL is not set: run `scripts/with-private-redis.sh swift test` (never point it at a shared Redis)")
-    let url = try RedisURL(parsing: text)
-    if case .tcp(_, let port) = url.endpoint {
-        try #require(port != 6379, "LARDER_REDIS_URL points at port 6379; tests must use a private redis-server")
-    }
-    return url
-}
-
 func makeClient(connections: Int = 2, commandTimeout: Duration? = .seconds(5)) throws -> RedisClient {
-    RedisClient(url: try privateRedisURL(), options: .init(connections: connections, commandTimeout: commandTimeout))
+    RedisClient(url: try PrivateRedis.url(), options: .init(connections: connections, commandTimeout: commandTimeout))
 }
 
 /// A key prefix (and project name) no other test uses, so tests can run in parallel on one server.

@@ -6,6 +6,7 @@ import LarderOffline
 import LarderOnline
 import LarderRegistry
 import LarderServer
+import LarderTestSupport
 import Testing
 
 @Suite("POST /materialize and GET /jobs/{id}")
@@ -26,7 +27,7 @@ struct JobRoutesTests {
         let registry = try Registry(home: home)
         _ = try registry.apply(RepositorySpec(repository), allowBreaking: false)
         let materializer = try Materializer(repository: repository, home: home, dataDirectory: data)
-        let client = RedisClient(url: try privateRedisURL(), options: .init(connections: 1))
+        let client = RedisClient(url: try PrivateRedis.url(), options: .init(connections: 1))
         defer { client.shutdown() }
         let state = ServerState(registry: registry, client: client, configuration: ServerConfiguration(), repository: repository,
                                 materializer: materializer)

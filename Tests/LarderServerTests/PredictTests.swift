@@ -7,6 +7,7 @@ import LarderOffline
 import LarderOnline
 import LarderRegistry
 import LarderServer
+import LarderTestSupport
 import LarderTraining
 import Testing
 
@@ -27,7 +28,7 @@ struct PredictFixture: Sendable {
     static let lineage = ["trips:conv_rate", "trips:avg_daily_trips", "accounts:segment", "accounts:balance"]
 
     static func make(rows n: Int = 300) async throws -> PredictFixture {
-        let url = try predictTestRedisURL()
+        let url = try PrivateRedis.url()
         var generator = SystemRandomNumberGenerator()
         let project = "pred-\(String(generator.next() as UInt64, radix: 36))"
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("larder-predict-\(UUID().uuidString)").path
@@ -122,15 +123,6 @@ struct PredictFixture: Sendable {
         client.shutdown()
         try? FileManager.default.removeItem(atPath: home)
     }
-}
-
-/// `LARDER_REDIS_URL` of the private test server (scripts/with-private-redis.sh); never port 6379.
-func predictTestRedisURL() throws -> RedisURL {
-    let text = try #require(ProcessInfo.processInfo.environment["LARDER_REDIS_URL"],
-                            "LARDER_REDIS_URL is not set: run `scripts/with-private-redis.sh swift test`")
-    let url = try RedisURL(parsing: text)
-    if case .tcp(_, let port) = url.endpoint { try #require(port != 6379, "tests must use a private redis-server, not port 6379") }
-    return url
 }
 
 /// The parts of a `/predict` answer the tests read.

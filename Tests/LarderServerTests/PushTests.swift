@@ -7,6 +7,7 @@ import LarderOffline
 import LarderOnline
 import LarderRegistry
 import LarderServer
+import LarderTestSupport
 import Testing
 
 @Suite("POST /push")
@@ -36,7 +37,7 @@ struct PushTests {
         _ = try registry.apply(RepositorySpec(repository), allowBreaking: false)
         let store = try OfflineStore(home: home, database: registry.database)
         let buffer = OfflinePushBuffer(store: store, jobs: try JobLog(database: registry.database), maxRows: 1000, maxAge: .seconds(3600))
-        let client = RedisClient(url: try privateRedisURL(), options: .init(connections: 1))
+        let client = RedisClient(url: try PrivateRedis.url(), options: .init(connections: 1))
         let state = ServerState(registry: registry, client: client, configuration: ServerConfiguration(), repository: repository, pushBuffer: buffer)
         return PushServer(repository: repository, state: state, buffer: buffer, store: store, home: home)
     }

@@ -5,6 +5,7 @@ import Larder
 import LarderOnline
 import LarderRegistry
 import LarderServer
+import LarderTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -12,18 +13,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// The private test server, from `LARDER_REDIS_URL` (set by scripts/with-private-redis.sh). Tests that
-/// need Redis fail, not skip, when it is missing, and refuse the shared default port.
-func privateRedisURL() throws -> RedisURL {
-    let text = try #require(getenv("LARDER_REDIS_URL").map { String(cString: $0) },
-                            "LARDER_REDIS_URL is not set: run `scripts/with-private-redis.sh swift test` (never point it at a shared Redis)")
-    let url = try RedisURL(parsing: text)
-    if case .tcp(_, let port) = url.endpoint {
-        try #require(port != 6379, "LARDER_REDIS_URL points at port 6379; tests must use a private redis-server")
-    }
-    return url
-}
 
 /// A project name no other test uses: every Redis key starts with `larder:<project>:`, so tests
 /// running in parallel on one server never see each other's rows.
@@ -129,7 +118,7 @@ struct ServerFixture: Sendable {
         let registry = try Registry(home: home)
         let spec = ServerTestRepository.spec(project: project)
         if registered { _ = try registry.apply(spec, allowBreaking: false) }
-        let client = RedisClient(url: try redis ?? privateRedisURL(),
+        let client = RedisClient(url: try redis ?? PrivateRedis.url(),
                                  options: .init(connections: 1, connectTimeout: .seconds(2), commandTimeout: .seconds(5)))
         let metrics = ServerMetrics()
         let state = ServerState(registry: registry, client: client, configuration: configuration, metrics: metrics)
