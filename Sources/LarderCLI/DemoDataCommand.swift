@@ -87,23 +87,17 @@ extension DemoDataCommand {
             guard existing.schema.fields.map(\.name) == rows.schema.fields.map(\.name) else {
                 throw CLIError("\(parquet) has columns \(existing.schema.fields.map(\.name)), not the rides driver_stats columns; regenerate it with `larder demo-data`")
             }
-            // Write beside the file, then rename over it: a reader sees the old or the new file, never half of one.
-            let staged = parquet + ".append-tmp"
-            defer { try? FileManager.default.removeItem(atPath: staged) }  // after a failed write; a no-op after the rename
-            try ParquetFile.write(try ColumnBatch.concatenate([existing, rows]), to: staged)
-            guard rename(staged, parquet) == 0 else { throw CLIError("cannot replace \(parquet): \(String(cString: strerror(errno)))") }
+            // ParquetFile.write renames a finished file into place: a reader sees the old or the new file.
+            try ParquetFile.write(try ColumnBatch.concatenate([existing, rows]), to: parquet)
         } else if FileManager.default.fileExists(atPath: csv) {
             path = csv
-            let staged = csv + ".append-tmp"
-            try GenDataCSVWriter().write(rows, to: staged)
-            defer { try? FileManager.default.removeItem(atPath: staged) }
-            let text = try String(contentsOfFile: staged, encoding: .utf8)
-            guard let header = text.firstIndex(of: "\n"), let handle = FileHandle(forUpdatingAtPath: csv) else {
+            let text = try GenDataCSVWriter().encode(rows)
+            guard let header = text.firstIndex(of: UInt8(ascii: "\n")), let handle = FileHandle(forUpdatingAtPath: csv) else {
                 throw CLIError("cannot append to \(csv)")
             }
             defer { try? handle.close() }
             // A file whose last line has no newline would have the first new row glued to it.
-            var lines = Data(text[text.index(after: header)...].utf8)
+            var lines = Data(text[(header + 1)...])
             if try handle.seekToEnd() > 0 {
                 try handle.seek(toOffset: try handle.offset() - 1)
                 if try handle.read(upToCount: 1) != Data("\n".utf8) { lines.insert(UInt8(ascii: "\n"), at: 0) }

@@ -31,8 +31,15 @@ public struct GenDataCSVWriter: BatchFileWriter {
     public init() {}
 
     public func write(_ batch: ColumnBatch, to path: String) throws {
-        try CSVWriter(options: CSVWriteOptions(quoting: .textAlways)).write(batch, to: path)
+        try Self.writer.write(batch, to: path)
     }
+
+    /// The CSV text of `batch`, header line first, as ``write(_:to:)`` writes it.
+    public func encode(_ batch: ColumnBatch) throws -> [UInt8] {
+        try Self.writer.encode(batch)
+    }
+
+    private static let writer = CSVWriter(options: CSVWriteOptions(quoting: .textAlways))
 }
 
 /// Why the rides data could not be written.

@@ -161,7 +161,7 @@ public final class Materializer: Sendable {
                 _ = jobs
             }
         } catch {
-            store.discard(staged, jobID: jobID)
+            store.discard(jobID: jobID)
             try? jobs.finish(id: jobID, status: .failed, rowsRead: 0, rowsOffline: 0, rowsOnline: 0, error: "\(error)")
             throw error
         }

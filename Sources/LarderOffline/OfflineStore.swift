@@ -100,7 +100,7 @@ public final class OfflineStore: Sendable {
     private func writeDay(view: String, day: Timestamp, parts: [ColumnBatch], jobID: Int64) throws -> StagedFile {
         let batch = parts.count == 1 ? parts[0] : try ColumnBatch.concatenate(parts)
         guard batch.rowCount > 0 else { return StagedFile(day: day, path: nil, rowCount: 0, minEvent: 0, maxEvent: 0) }
-        let relative = "\(Self.directory(view: view))/date=\(Self.dayName(day))/part-j\(jobID).parquet"
+        let relative = "\(Self.dayDirectory(view: view, day: day))/part-j\(jobID).parquet"
         let full = home + "/" + relative
         try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var options = writeOptions
@@ -125,21 +125,19 @@ public final class OfflineStore: Sendable {
                 return old
             }
         }
-        var leftovers = false
-        for path in superseded where (try? FileManager.default.removeItem(atPath: home + "/" + path)) == nil {
-            leftovers = FileManager.default.fileExists(atPath: home + "/" + path) || leftovers
-        }
+        for path in superseded { try? FileManager.default.removeItem(atPath: home + "/" + path) }
         // Anything left behind keeps the job's directories on the cleanup list.
-        if !leftovers { try? catalog.clearPending(jobID: jobID) }
+        if !superseded.contains(where: { FileManager.default.fileExists(atPath: home + "/" + $0) }) {
+            try? catalog.clearPending(jobID: jobID)
+        }
     }
 
-    /// Deletes the files of a job that will not commit: those it staged and any it wrote before failing.
-    public func discard(_ staged: [StagedView], jobID: Int64) {
-        for view in staged { for file in view.files { if let p = file.path { try? FileManager.default.removeItem(atPath: home + "/" + p) } } }
+    /// Deletes every file a job that will not commit wrote: its files are `part-j<job>.parquet` in the
+    /// directories it recorded before writing (see ``OfflineCatalog/markPending(jobID:view:days:)``).
+    public func discard(jobID: Int64) {
         guard let directories = try? catalog.pending().filter({ $0.jobID == jobID }) else { return }
         for directory in directories {
-            let relative = "\(Self.directory(view: directory.view))/date=\(Self.dayName(directory.day))/part-j\(jobID).parquet"
-            try? FileManager.default.removeItem(atPath: home + "/" + relative)
+            try? FileManager.default.removeItem(atPath: home + "/" + Self.dayDirectory(view: directory.view, day: directory.day) + "/part-j\(jobID).parquet")
         }
         try? catalog.clearPending(jobID: jobID)
     }
@@ -159,14 +157,10 @@ public final class OfflineStore: Sendable {
             } else {
                 for directory in directories {
                     if known[directory.view] == nil { known[directory.view] = Set(try catalog.files(view: directory.view).map(\.path)) }
-                    let relative = "\(Self.directory(view: directory.view))/date=\(Self.dayName(directory.day))"
+                    let relative = Self.dayDirectory(view: directory.view, day: directory.day)
                     let names = (try? FileManager.default.contentsOfDirectory(atPath: home + "/" + relative)) ?? []
-                    for name in names.sorted() {
-                        let path = relative + "/" + name
-                        guard !known[directory.view]!.contains(path) else { continue }
-                        if let owner = Self.jobID(inFileName: name), liveJobs.contains(owner) { continue }
-                        try? FileManager.default.removeItem(atPath: home + "/" + path)
-                        removed.append(path)
+                    for name in names.sorted() where removeIfOrphan(relative + "/" + name, known: known[directory.view]!, liveJobs: liveJobs) {
+                        removed.append(relative + "/" + name)
                     }
                 }
             }
@@ -181,16 +175,24 @@ public final class OfflineStore: Sendable {
         let known = try catalog.allPaths()
         var removed: [String] = []
         while let item = walker.nextObject() as? String {
-            let relative = "offline/" + item
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: home + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  !known.contains(relative) else { continue }
-            if let job = Self.jobID(inFileName: (item as NSString).lastPathComponent), liveJobs.contains(job) { continue }
-            try? FileManager.default.removeItem(atPath: home + "/" + relative)
-            removed.append(relative)
+            guard FileManager.default.fileExists(atPath: home + "/offline/" + item, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  removeIfOrphan("offline/" + item, known: known, liveJobs: liveJobs) else { continue }
+            removed.append("offline/" + item)
         }
         return removed
     }
+
+    /// Deletes the file at `path` (relative) unless the catalog names it or a live job owns it; whether it did.
+    private func removeIfOrphan(_ path: String, known: Set<String>, liveJobs: Set<Int64>) -> Bool {
+        guard !known.contains(path) else { return false }
+        if let owner = Self.jobID(inFileName: (path as NSString).lastPathComponent), liveJobs.contains(owner) { return false }
+        try? FileManager.default.removeItem(atPath: home + "/" + path)
+        return true
+    }
+
+    /// `offline/<view>/date=YYYY-MM-DD`, relative to the state directory.
+    static func dayDirectory(view: String, day: Timestamp) -> String { "\(directory(view: view))/date=\(dayName(day))" }
 
     static func jobID(inFileName name: String) -> Int64? {
         guard let range = name.range(of: "part-j") else { return nil }

@@ -47,12 +47,5 @@ public struct OnlineFeatureRow: Sendable, Hashable {
 
 extension OnlineFeatureStatus {
     /// The status' position in `allCases`, for counting statuses in a plain array.
-    public var index: Int {
-        switch self {
-        case .present: 0
-        case .notFound: 1
-        case .nullValue: 2
-        case .outsideMaxAge: 3
-        }
-    }
+    public var index: Int { Self.allCases.firstIndex(of: self)! }
 }

@@ -31,31 +31,13 @@ struct JSONText {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// An integer's decimal digits, written without an intermediate `String`.
-    mutating func integer(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            bytes.append(contentsOf: buffer[(20 - count)...])
-        }
-    }
-
     /// A feature value as JSON: numbers, booleans, strings, null; bytes as base-16 text, timestamps ISO-8601.
     mutating func value(_ v: Value) {
         switch v {
         case .null: raw("null")
         case .bool(let b): raw(b ? "true" : "false")
-        case .int32(let i): integer(Int64(i))
-        case .int64(let i): integer(i)
+        case .int32(let i): raw(String(i))
+        case .int64(let i): raw(String(i))
         case .float32(let f): f.isFinite ? raw(String(f)) : raw("null")
         case .float64(let d): d.isFinite ? raw(String(d)) : raw("null")
         case .string(let s): string(s)

@@ -40,21 +40,24 @@ extension FeatureServer {
             return view
         }
         let end = try time(parsed.endTs, "end_ts") ?? .now()
-        let start = incremental ? nil : try time(parsed.startTs, "start_ts")
-        if !incremental, start == nil { throw APIError.badRequest("INVALID_REQUEST", "start_ts is missing") }
-        // One job per view for incremental runs (each has its own watermark), one job for all otherwise.
-        let groups = incremental ? views.map { [$0] } : [views]
+        // Incremental: one job per view (each has its own watermark), none for a view with nothing new.
+        // Otherwise one job for all views over [start_ts, end_ts).
+        let groups: [[FeatureView]]
+        let begin: ([FeatureView]) throws -> Materializer.BegunJob?
+        if incremental {
+            groups = views.map { [$0] }
+            begin = { try materializer.beginIncremental(view: $0[0], end: end, trigger: "http") }
+        } else {
+            guard let start = try time(parsed.startTs, "start_ts") else { throw APIError.badRequest("INVALID_REQUEST", "start_ts is missing") }
+            groups = [views]
+            begin = { try materializer.begin(views: $0, interval: EventInterval(start: start, end: end), trigger: "http") }
+        }
         var ids: [Int64] = []
         for group in groups {
             let job: Materializer.BegunJob
             do {
-                if let start {
-                    job = try materializer.begin(views: group, interval: EventInterval(start: start, end: end), trigger: "http")
-                } else if let next = try materializer.beginIncremental(view: group[0], end: end, trigger: "http") {
-                    job = next
-                } else {
-                    continue
-                }
+                guard let begun = try begin(group) else { continue }
+                job = begun
             } catch let busy as ViewBusyError {
                 throw APIError(.conflict, code: "VIEW_BUSY", message: busy.description)
             } catch let error as MaterializationError {

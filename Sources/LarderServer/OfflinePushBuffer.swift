@@ -49,15 +49,14 @@ public actor OfflinePushBuffer {
                     let interval = EventInterval(start: Timestamp(microsecondsSinceEpoch: times.min() ?? 0),
                                                  end: Timestamp(microsecondsSinceEpoch: (times.max() ?? 0) + 1))
                     let id = try jobs.start(trigger: "push", views: [view], interval: interval)
-                    var staged: [OfflineStore.StagedView] = []
                     do {
-                        staged.append(try store.stage(view: view, rows: batch, interval: interval, jobID: id, replacing: false))
-                        try store.commit(staged, jobID: id) { db in
+                        let staged = try store.stage(view: view, rows: batch, interval: interval, jobID: id, replacing: false)
+                        try store.commit([staged], jobID: id) { db in
                             try JobLog.finish(db, id: id, status: .succeeded, rowsRead: Int64(batch.rowCount),
                                               rowsOffline: Int64(batch.rowCount), rowsOnline: 0, error: nil)
                         }
                     } catch {
-                        store.discard(staged, jobID: id)
+                        store.discard(jobID: id)
                         try? jobs.finish(id: id, status: .failed, rowsRead: Int64(batch.rowCount), rowsOffline: 0, rowsOnline: 0, error: "\(error)")
                         throw error
                     }

@@ -71,7 +71,7 @@ struct OfflineCleanupTests {
         try FileManager.default.createDirectory(atPath: partialDirectory, withIntermediateDirectories: true)
         #expect(FileManager.default.createFile(atPath: partialDirectory + "/part-j998.parquet", contents: Data("half".utf8)))
 
-        m.store.discard([staged], jobID: 998)
+        m.store.discard(jobID: 998)
         for file in staged.files { #expect(!FileManager.default.fileExists(atPath: f.home + "/" + (file.path ?? ""))) }
         #expect(!FileManager.default.fileExists(atPath: partialDirectory + "/part-j998.parquet"))
         #expect(try m.store.catalog.pending().isEmpty)
