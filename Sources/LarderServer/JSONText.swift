@@ -31,6 +31,18 @@ struct JSONText {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// `items` as a JSON array, `element` writing each one.
+    mutating func array<C: Collection>(_ items: C, _ element: (inout JSONText, C.Element) -> Void) {
+        bytes.append(UInt8(ascii: "["))
+        var first = true
+        for item in items {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            element(&self, item)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     /// A feature value as JSON: numbers, booleans, strings, null; bytes as base-16 text, timestamps ISO-8601.
     mutating func value(_ v: Value) {
         switch v {

@@ -9,36 +9,27 @@ public enum OnlineFeaturesResponse {
 
     public static func json(_ result: OnlineLookup.Result) -> [UInt8] {
         var json = JSONText(capacity: 128 + result.rowCount * result.columns.count * 48)
-        json.raw("{\"metadata\":{\"feature_names\":[")
-        for (i, name) in result.featureNames.enumerated() {
-            if i > 0 { json.raw(",") }
-            json.string(name)
+        json.raw("{\"metadata\":{\"feature_names\":")
+        json.array(result.featureNames) { $0.string($1) }
+        json.raw("},\"results\":")
+        json.array(result.columns) { json, column in
+            json.raw("{\"values\":")
+            json.array(column.values) { $0.value($1) }
+            json.raw(",\"statuses\":")
+            json.array(column.statuses) { json, status in
+                json.raw("\"")
+                json.raw(status.rawValue)
+                json.raw("\"")
+            }
+            json.raw(",\"event_timestamps\":")
+            json.array(column.eventTimes) { json, time in
+                json.raw("\"")
+                if let time { time.appendISO8601(to: &json.bytes, fractionalDigits: 0) } else { json.raw(epoch) }
+                json.raw("\"")
+            }
+            json.raw("}")
         }
-        json.raw("]},\"results\":[")
-        for (c, column) in result.columns.enumerated() {
-            if c > 0 { json.raw(",") }
-            json.raw("{\"values\":[")
-            for (r, v) in column.values.enumerated() {
-                if r > 0 { json.raw(",") }
-                json.value(v)
-            }
-            json.raw("],\"statuses\":[")
-            for (r, s) in column.statuses.enumerated() {
-                if r > 0 { json.raw(",") }
-                json.raw("\"")
-                json.raw(s.rawValue)
-                json.raw("\"")
-            }
-            json.raw("],\"event_timestamps\":[")
-            for (r, t) in column.eventTimes.enumerated() {
-                if r > 0 { json.raw(",") }
-                json.raw("\"")
-                if let t { t.appendISO8601(to: &json.bytes, fractionalDigits: 0) } else { json.raw(epoch) }
-                json.raw("\"")
-            }
-            json.raw("]}")
-        }
-        json.raw("]}")
+        json.raw("}")
         return json.bytes
     }
 }

@@ -119,41 +119,23 @@ extension FeatureServer {
         json.string(model.name)
         json.raw(",\"version\":\(model.version),\"output\":")
         json.raw(classifier ? "\"probability\"" : "\"value\"")
-        json.raw(",\"predictions\":[")
-        for (r, p) in predictions.enumerated() {
-            if r > 0 { json.raw(",") }
-            json.value(.float64(p))
-        }
-        json.raw("],\"features\":{\"names\":[")
-        for (i, feature) in model.features.enumerated() {
-            if i > 0 { json.raw(",") }
-            json.string(feature.name)
-        }
-        json.raw("],\"values\":[")
-        for r in 0..<rows {
-            json.raw(r > 0 ? ",[" : "[")
-            for (c, column) in columns.enumerated() {
-                if c > 0 { json.raw(",") }
-                json.value(column.values[r])
-            }
-            json.raw("]")
-        }
-        json.raw("],\"statuses\":[")
-        for r in 0..<rows {
-            json.raw(r > 0 ? ",[" : "[")
-            for (c, column) in columns.enumerated() {
-                if c > 0 { json.raw(",\"") } else { json.raw("\"") }
+        json.raw(",\"predictions\":")
+        json.array(predictions) { $0.value(.float64($1)) }
+        json.raw(",\"features\":{\"names\":")
+        json.array(model.features) { $0.string($1.name) }
+        json.raw(",\"values\":")
+        json.array(0..<rows) { json, r in json.array(columns) { $0.value($1.values[r]) } }
+        json.raw(",\"statuses\":")
+        json.array(0..<rows) { json, r in
+            json.array(columns) { json, column in
+                json.raw("\"")
                 json.raw(column.statuses[r].rawValue)
                 json.raw("\"")
             }
-            json.raw("]")
         }
-        json.raw("]},\"imputed\":[")
-        for r in 0..<rows {
-            if r > 0 { json.raw(",") }
-            json.raw(String(columns.reduce(0) { $0 + ($1.values[r].isNull ? 1 : 0) }))
-        }
-        json.raw("]}")
+        json.raw("},\"imputed\":")
+        json.array(0..<rows) { json, r in json.raw(String(columns.reduce(0) { $0 + ($1.values[r].isNull ? 1 : 0) })) }
+        json.raw("}")
         return json.bytes
     }
 }
