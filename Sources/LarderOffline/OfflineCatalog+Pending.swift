@@ -16,6 +16,7 @@ extension OfflineCatalog {
 
     /// Records the directories `jobID` is about to write into (its own transaction, before any file).
     public func markPending(jobID: Int64, view: String, days: [Timestamp]) throws {
+        guard !days.isEmpty else { return }
         try database.withConnection { db in
             try db.transaction { db in
                 for day in days {
