@@ -16,6 +16,7 @@ public struct OnlineLookup: Sendable {
 
     /// Each online view's key layout, built once per registry version rather than once per request.
     private let layouts: [String: OnlineViewLayout]
+    private let shapes = OnlineLookupShape.Cache()
 
     public init(spec: RepositorySpec, store: RedisOnlineStore) {
         self.spec = spec
@@ -27,7 +28,7 @@ public struct OnlineLookup: Sendable {
 
     /// What to look up.
     public struct Query: Sendable {
-        public enum Features: Sendable { case references([String]), service(String) }
+        public enum Features: Sendable, Hashable { case references([String]), service(String) }
         public var features: Features
         /// Join key name → one value per entity row.
         public var entities: [(name: String, values: [Value])]
@@ -45,6 +46,8 @@ public struct OnlineLookup: Sendable {
         public var featureNames: [String]
         public var columns: [Column]
         public var rowCount: Int
+        /// The leading columns that echo the request's join keys.
+        public var joinKeyCount: Int
 
         public struct Column: Sendable {
             public var values: [Value]
@@ -93,72 +96,64 @@ public struct OnlineLookup: Sendable {
     }
 
     public func run(_ query: Query, now: Timestamp, maxRows: Int = .max) async throws -> Result {
-        let references = try resolve(query.features)
-        var columnsByKey: [String: [Value]] = [:]
-        for (name, values) in query.entities {
-            guard columnsByKey[name] == nil else { throw LookupError(.invalidEntities, "join key \(name) is given twice") }
-            columnsByKey[name] = values
+        let prepared = try prepare(query, now: now, maxRows: maxRows)
+        return try await withCheckedThrowingContinuation { continuation in
+            prepared.send { continuation.resume(with: $0) }
         }
+    }
+
+    /// Checks a query against the registry and encodes its Redis reads, without sending them: every
+    /// error a lookup can report about its input is thrown here. Problems with the features or the join
+    /// key names are reported before problems with the key values.
+    public func prepare(_ query: Query, now: Timestamp, maxRows: Int = .max) throws -> Prepared {
+        let key = OnlineLookupShape.Key(features: query.features, keyNames: query.entities.map(\.name), fullFeatureNames: query.fullFeatureNames)
+        let shape = try shapes.shape(key) { try OnlineLookupShape(key, lookup: self) }
         let rowCount = query.entities.first?.values.count ?? 0
         for (name, values) in query.entities where values.count != rowCount {
             throw LookupError(.invalidEntities, "entity columns have different lengths: \(query.entities[0].name) has \(rowCount) values, \(name) has \(values.count) values")
         }
         guard rowCount > 0 else { throw LookupError(.invalidEntities, "\"entities\" holds no rows: give each join key a list of values") }
         guard rowCount <= maxRows else { throw LookupError(.tooManyRows, "\(rowCount) entity rows exceed the limit of \(maxRows) per request; split the request") }
-
-        var viewOrder: [String] = []
-        var featuresByView: [String: [String]] = [:]
-        for reference in references {
-            if featuresByView[reference.view] == nil { viewOrder.append(reference.view) }
-            featuresByView[reference.view, default: []].append(reference.feature)
-        }
-        var neededKeys = Set<String>()
-        var requests: [OnlineReadRequest] = []
-        for name in viewOrder {
-            let view = spec.view(name)!
-            let layout = layout(of: view)
-            var keyColumns: [[Value]] = []
-            for (key, entityName) in zip(layout.joinKeys, view.entities) {
-                neededKeys.insert(key)
-                guard let column = columnsByKey[key] else {
-                    throw LookupError(.missingJoinKey, "join key \(key) is missing from \"entities\"; view \(name) needs \(layout.joinKeys.joined(separator: ", "))")
-                }
-                let type = spec.entity(entityName)?.keyType ?? .int64
-                keyColumns.append(try column.enumerated().map { row, value throws(LookupError) in
-                    try Self.checkKey(value, type: type, key: key, row: row)
-                })
-            }
-            let keys = (0..<rowCount).map { row in keyColumns.map { $0[row] } }
-            requests.append(OnlineReadRequest(layout: layout, features: featuresByView[name]!, entityKeys: keys))
-        }
-        for (name, _) in query.entities where !neededKeys.contains(name) {
-            throw LookupError(.extraJoinKey, "\"entities\" has \(name), which none of the requested views joins on (they use \(neededKeys.sorted().joined(separator: ", ")))")
-        }
-        let answers = try await store.read(requests, now: now)
-        return assemble(query: query, references: references, viewOrder: viewOrder, requests: requests, answers: answers, rowCount: rowCount)
+        let plan = try OnlineReadPlan(shape: shape, entities: query.entities, rowCount: rowCount, now: now)
+        return Prepared(shape: shape, entities: query.entities, plan: plan, rowCount: rowCount, client: store.client)
     }
 
-    private func assemble(query: Query, references: [FeatureReference], viewOrder: [String], requests: [OnlineReadRequest],
-                          answers: [[OnlineFeatureRow]], rowCount: Int) -> Result {
-        var names: [String] = []
-        var columns: [Result.Column] = []
-        for (name, values) in query.entities {
-            names.append(name)
-            columns.append(Result.Column(values: values, statuses: Array(repeating: .present, count: rowCount),
-                                         eventTimes: Array(repeating: nil, count: rowCount)))
+    /// A checked lookup with its encoded Redis reads, from ``prepare(_:now:maxRows:)``.
+    public struct Prepared: Sendable {
+        let shape: OnlineLookupShape
+        let entities: [(name: String, values: [Value])]
+        let plan: OnlineReadPlan
+        /// Entity rows asked for.
+        public let rowCount: Int
+        let client: RedisClient
+
+        /// Sends the reads in one round trip and calls `completion` with the answer on the Redis
+        /// connection's thread (replies are decoded where they arrive): callers that are not async, e.g.
+        /// a NIO channel handler, hop back to their own executor from there.
+        public func send(_ completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void) {
+            guard plan.commandCount > 0 else { return completion(.success(assemble([]))) }
+            // HMGET only reads, so resending after a lost connection is safe.
+            client.submit(plan.pipeline, retry: .idempotent, decode: { replies in try result(from: replies) }, completion: completion)
         }
-        var shared: [String: Int] = [:]
-        for reference in references { shared[reference.feature, default: 0] += 1 }
-        for reference in references {
-            let v = viewOrder.firstIndex(of: reference.view)!
-            let f = requests[v].features.firstIndex(of: reference.feature)!
-            let rows = answers[v]
-            let full = query.fullFeatureNames || (shared[reference.feature] ?? 0) > 1
-            names.append(full ? "\(reference.view)__\(reference.feature)" : reference.feature)
-            columns.append(Result.Column(values: rows.map { $0.values[f] }, statuses: rows.map { $0.statuses[f] },
-                                         eventTimes: rows.map(\.eventTime)))
+
+        func result(from replies: RedisReplies) throws -> Result {
+            assemble(try plan.decode(replies))
         }
-        return Result(featureNames: names, columns: columns, rowCount: rowCount)
+
+        func assemble(_ answers: [[OnlineFeatureRow]]) -> Result {
+            var columns: [Result.Column] = []
+            columns.reserveCapacity(shape.featureNames.count)
+            for (_, values) in entities {
+                columns.append(Result.Column(values: values, statuses: Array(repeating: .present, count: rowCount),
+                                             eventTimes: Array(repeating: nil, count: rowCount)))
+            }
+            for (v, f) in shape.columns {
+                let rows = answers[v]
+                columns.append(Result.Column(values: rows.map { $0.values[f] }, statuses: rows.map { $0.statuses[f] },
+                                             eventTimes: rows.map(\.eventTime)))
+            }
+            return Result(featureNames: shape.featureNames, columns: columns, rowCount: rowCount, joinKeyCount: entities.count)
+        }
     }
 
     static func checkKey(_ value: Value, type: ValueType, key: String, row: Int) throws(LookupError) -> Value {

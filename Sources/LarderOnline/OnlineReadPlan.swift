@@ -62,6 +62,37 @@ struct OnlineReadPlan: Sendable {
         self.pipeline = pipeline
     }
 
+    /// The reads of a compiled lookup: one HMGET per view and entity row, with the row's key values
+    /// checked against the join keys' types (``OnlineLookup/checkKey(_:type:key:row:)``).
+    init(shape: OnlineLookupShape, entities: [(name: String, values: [Value])], rowCount: Int, now: Timestamp) throws(LookupError) {
+        var pipeline = RedisPipeline(reservingCapacity: shape.views.reduce(0) { $0 + rowCount * (64 + $1.fields.byteCount) })
+        let hmget = Array("HMGET".utf8)
+        var key: [UInt8] = []
+        var views: [View] = []
+        views.reserveCapacity(shape.views.count)
+        for read in shape.views {
+            for row in 0..<rowCount {
+                key.removeAll(keepingCapacity: true)
+                key.append(contentsOf: read.keyPrefix)
+                for (k, joinKey) in read.keys.enumerated() {
+                    if k > 0 { key.append(UInt8(ascii: "|")) }
+                    let value = try OnlineLookup.checkKey(entities[joinKey.entity].values[row], type: joinKey.type, key: joinKey.name, row: row)
+                    guard OnlineKeyLayout.appendEntityValue(value, to: &key) else {
+                        throw LookupError(.invalidEntityValue, "value null at position \(row) of join key \(joinKey.name) is not a key; give a value for every row")
+                    }
+                }
+                pipeline.beginCommand(argumentCount: 2 + read.fields.count)
+                pipeline.appendArgument(hmget)
+                pipeline.appendArgument(key)
+                pipeline.appendArguments(read.fields)
+            }
+            let oldest = read.layout.effectiveTTL.map { now.adding(TimeSpan(microseconds: -$0.microseconds)) }
+            views.append(View(layout: read.layout, names: read.features, types: read.types, rowCount: rowCount, oldestServed: oldest))
+        }
+        self.views = views
+        self.pipeline = pipeline
+    }
+
     /// Decodes the pipeline's replies (borrowed from hiredis) into one array of rows per view.
     func decode(_ replies: RedisReplies) throws(OnlineStoreError) -> [[OnlineFeatureRow]] {
         var result: [[OnlineFeatureRow]] = []

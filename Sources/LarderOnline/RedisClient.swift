@@ -151,20 +151,28 @@ public final class RedisClient: Sendable {
         _ pipeline: RedisPipeline, retry policy: RetryPolicy,
         decode: @escaping @Sendable (RedisReplies) throws -> T
     ) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            submit(pipeline, retry: policy, decode: decode) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// The same, calling `completion` on the connection thread instead of resuming a task.
+    func submit<T: Sendable>(
+        _ pipeline: RedisPipeline, retry policy: RetryPolicy,
+        decode: @escaping @Sendable (RedisReplies) throws -> T,
+        completion: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
         let mayRetry = switch policy {
         case .readOnly: pipeline.isReadOnly
         case .idempotent: true
         case .never: false
         }
-        let thread = leastBusyThread()
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            thread.enqueue(RedisRequest(pipeline: pipeline, mayRetry: mayRetry) { result in
-                switch result {
-                case .success(let replies): continuation.resume(with: Result { try decode(replies) })
-                case .failure(let error): continuation.resume(throwing: error)
-                }
-            })
-        }
+        leastBusyThread().enqueue(RedisRequest(pipeline: pipeline, mayRetry: mayRetry) { result in
+            switch result {
+            case .success(let replies): completion(Result { try decode(replies) })
+            case .failure(let error): completion(.failure(error))
+            }
+        })
     }
 
     private func requireCommandNames(_ commands: [[[UInt8]]]) throws(RedisError) {

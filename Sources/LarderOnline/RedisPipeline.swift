@@ -121,6 +121,8 @@ public struct RedisPipeline: Sendable {
     public struct EncodedArguments: Sendable {
         let bytes: [UInt8]
         public let count: Int
+        /// The encoded size.
+        public var byteCount: Int { bytes.count }
 
         public init(_ arguments: [[UInt8]]) {
             var scratch = RedisPipeline()

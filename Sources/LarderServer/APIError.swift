@@ -20,13 +20,22 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
 
     public var description: String { "\(status.code) \(code): \(message)" }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    static func tooLarge(limit: Int) -> APIError {
+        badRequest("BODY_TOO_LARGE", "the body is over the limit of \(limit) bytes (--max-body)")
+    }
+
+    /// `{"error": {"code": ..., "message": ...}}`
+    var json: [UInt8] {
         var json = JSONText()
         json.raw("{\"error\":{\"code\":")
         json.string(code)
         json.raw(",\"message\":")
         json.string(message)
         json.raw("}}")
-        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.bytes)))
+        return json.bytes
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import Larder
+import NIOCore
 import LarderOnline
 import LarderRegistry
 public import ServiceLifecycle
@@ -35,10 +36,16 @@ public struct FeatureServer: Sendable {
         return router
     }
 
+    /// The `Server` header of every response.
+    static let serverName = "larder"
+
     /// The application, with the registry reloader as a service beside the HTTP server.
     public func application(extraServices: [any Service] = []) -> some ApplicationProtocol {
-        Application(router: router(),
-                    configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: "larder"),
+        let handlers: @Sendable () -> [any RemovableChannelHandler] = { [self] in
+            state.configuration.lookupsOnEventLoop ? [OnlineFeaturesChannelHandler(server: self)] : []
+        }
+        return Application(router: router(), server: .http1(configuration: .init(additionalChannelHandlers: handlers())),
+                    configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: Self.serverName),
                     services: [RegistryReloader(state: state)] + (state.pushBuffer.map { [PushFlushService(buffer: $0)] } ?? []) + extraServices)
     }
 
@@ -58,46 +65,82 @@ public struct FeatureServer: Sendable {
 
     /// Reads a JSON body, refusing other content types and bodies over the limit with a 400.
     func jsonBody(_ request: Request) async throws -> [UInt8] {
-        if let type = request.headers[.contentType]?.lowercased(),
-           !(type.hasPrefix("application/json") || type.contains("+json") || type.hasPrefix("application/x-www-form-urlencoded")) {
-            throw APIError.badRequest("UNSUPPORTED_CONTENT_TYPE", "Content-Type \(type) is not JSON: send application/json (or no Content-Type)")
-        }
         let limit = state.configuration.maxBody
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw APIError.badRequest("BODY_TOO_LARGE", "the body has \(length) bytes, over the limit of \(limit) (--max-body)")
-        }
+        try checkJSONHead(request.headers)
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
         } catch {
-            throw APIError.badRequest("BODY_TOO_LARGE", "the body is over the limit of \(limit) bytes (--max-body)")
+            throw APIError.tooLarge(limit: limit)
         }
         return Array(buffer.readableBytesView)
     }
 
+    /// The checks of a JSON request that need only its headers: the content type, and a declared length
+    /// over `--max-body`.
+    func checkJSONHead(_ headers: HTTPFields) throws(APIError) {
+        if let type = headers[.contentType]?.lowercased(),
+           !(type.hasPrefix("application/json") || type.contains("+json") || type.hasPrefix("application/x-www-form-urlencoded")) {
+            throw APIError.badRequest("UNSUPPORTED_CONTENT_TYPE", "Content-Type \(type) is not JSON: send application/json (or no Content-Type)")
+        }
+        let limit = state.configuration.maxBody
+        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError.badRequest("BODY_TOO_LARGE", "the body has \(length) bytes, over the limit of \(limit) (--max-body)")
+        }
+    }
+
     private func onlineFeatures(_ request: Request) async throws -> Response {
-        let body = try await jsonBody(request)
-        let query = try OnlineFeaturesRequest.decode(body).query()
-        let result = try await lookup(query)
+        let prepared = try preparedLookup(try await jsonBody(request))
+        let result = try await lookup(prepared)
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: OnlineFeaturesResponse.json(result))))
     }
 
-    /// Runs a lookup, mapping bad input to 400 and an unreachable Redis to 503, and counting what it found.
-    func lookup(_ query: OnlineLookup.Query) async throws -> OnlineLookup.Result {
+    /// Reads a `/get-online-features` body and checks it against the registry (400 for bad input, 503
+    /// before any registry version is loaded).
+    func preparedLookup(_ body: [UInt8]) throws(APIError) -> OnlineLookup.Prepared {
+        try prepare(OnlineFeaturesRequest.decode(body).query())
+    }
+
+    func prepare(_ query: OnlineLookup.Query) throws(APIError) -> OnlineLookup.Prepared {
         let lookup = try state.lookup()
-        let result: OnlineLookup.Result
         do {
-            result = try await lookup.run(query, now: .now(), maxRows: state.configuration.maxRows)
+            return try lookup.prepare(query, now: .now(), maxRows: state.configuration.maxRows)
         } catch let error as LookupError {
             throw APIError(error)
-        } catch let error as RedisError {
+        } catch {
+            throw APIError(.internalServerError, code: "INTERNAL", message: "the lookup could not be prepared: \(error)")
+        }
+    }
+
+    /// Runs a lookup, mapping bad input to 400 and an unreachable Redis to 503, and counting what it found.
+    func lookup(_ query: OnlineLookup.Query) async throws -> OnlineLookup.Result {
+        try await lookup(prepare(query))
+    }
+
+    func lookup(_ prepared: OnlineLookup.Prepared) async throws(APIError) -> OnlineLookup.Result {
+        let outcome = await withCheckedContinuation { continuation in
+            prepared.send { continuation.resume(returning: $0) }
+        }
+        return try answered(outcome)
+    }
+
+    /// What a sent lookup came back with: the result, counted in the metrics, or the error to answer.
+    func answered(_ outcome: Result<OnlineLookup.Result, any Error>) throws(APIError) -> OnlineLookup.Result {
+        let result: OnlineLookup.Result
+        switch outcome {
+        case .success(let answer): result = answer
+        case .failure(let error as RedisError):
             state.metrics.add("larder_redis_errors_total{kind=\"\(error.kind.rawValue)\"}")
             throw APIError(.serviceUnavailable, code: "ONLINE_STORE_UNAVAILABLE",
                            message: "the online store is not answering (\(error)); lookups resume by themselves when Redis is back")
+        case .failure(let error as OnlineStoreError):
+            throw APIError(.internalServerError, code: "ONLINE_STORE_ERROR", message: "\(error)")
+        case .failure(let error):
+            throw APIError(.internalServerError, code: "INTERNAL", message: "the lookup failed: \(error)")
         }
         var statusCounts = [Int](repeating: 0, count: OnlineFeatureStatus.allCases.count)
-        for column in result.columns.dropFirst(query.entities.count) {
+        for column in result.columns.dropFirst(result.joinKeyCount) {
             for status in column.statuses { statusCounts[status.index] += 1 }
         }
         state.metrics.observeLookup(rows: result.rowCount, statusCounts: statusCounts)

@@ -1,5 +1,6 @@
 import Foundation
 import LarderOnline
+import Synchronization
 
 /// The server's counters and latency histograms, written in Prometheus' text format by `GET /metrics`.
 ///
@@ -19,6 +20,7 @@ public final class ServerMetrics: @unchecked Sendable {
     private var counters: [String: Double] = [:]
     private var requests: [RequestKey: Histogram] = [:]
     private var lookups = LookupCounts()
+    private let eventLoopLookups = Atomic<Int>(0)
 
     public static let latencyBuckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
@@ -74,6 +76,11 @@ public final class ServerMetrics: @unchecked Sendable {
         }
     }
 
+    /// Counts a `/get-online-features` request answered on the event loop rather than by the router.
+    func countEventLoopLookup() {
+        eventLoopLookups.add(1, ordering: .relaxed)
+    }
+
     /// A counter's current value by its rendered name (labels included); 0 when it was never counted.
     public func value(_ name: String) -> Double { lock.withLock { allCounters()[name] ?? 0 } }
 
@@ -104,6 +111,8 @@ public final class ServerMetrics: @unchecked Sendable {
     /// The named counters plus those kept as numbers on the hot path; call with the lock held.
     private func allCounters() -> [String: Double] {
         var all = counters
+        let onLoop = eventLoopLookups.load(ordering: .relaxed)
+        if onLoop > 0 { all["larder_lookups_on_event_loop_total"] = Double(onLoop) }
         for (key, h) in requests { all["larder_http_requests_total{\(key.labels)}"] = Double(h.count) }
         if lookups.roundTrips > 0 {
             all["larder_redis_round_trips_total", default: 0] += Double(lookups.roundTrips)

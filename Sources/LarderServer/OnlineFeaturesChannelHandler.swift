@@ -1,0 +1,213 @@
+import Dispatch
+import Hummingbird
+import LarderOnline
+import NIOCore
+import NIOHTTPTypes
+
+/// Answers `POST /get-online-features` inside Hummingbird's HTTP/1.1 channel pipeline, on the event loop
+/// that read the request; every other request passes through to the router untouched.
+///
+/// Why it exists: the lookup is the hot path, and a route costs it Hummingbird's per-request async
+/// machinery (a task per connection, async streams for the request and the response) — measured at
+/// about two thirds of the server's CPU per 1-row lookup (BENCHMARKS.md). Here the request is read,
+/// checked and encoded synchronously on the loop, the Redis round trip completes back onto the same
+/// loop, and the response is written straight to the channel. Validation, answers, errors and metrics
+/// are the route's own (``FeatureServer/preparedLookup(_:)``, ``FeatureServer/answered(_:)``), and
+/// tests compare both paths byte for byte.
+///
+/// Requests on one connection are answered in order: while a lookup is in flight, or while the
+/// router still owes responses, later request parts wait here (and the channel stops reading).
+final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    static let path = "/get-online-features"
+
+    private enum State {
+        case idle
+        /// Passing a routed request's parts on to the router.
+        case forwarding
+        /// Reading a lookup's body; `nil` once it went over `--max-body` (the rest is discarded).
+        case reading(head: HTTPRequest, body: ByteBuffer?, started: UInt64)
+        /// The lookup is at Redis.
+        case answering
+    }
+
+    private let server: FeatureServer
+    private var state = State.idle
+    /// Responses the router still owes: a routed request's lookup must wait for them.
+    private var routedResponsesOwed = 0
+    private var waiting = CircularBuffer<HTTPRequestPart>()
+    private var readHeld = false
+    private var quiesceHeld = false
+    private var context: ChannelHandlerContext?
+
+    init(server: FeatureServer) {
+        self.server = server
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if waiting.isEmpty, admit(part) {
+            handle(part, context: context)
+        } else {
+            waiting.append(part)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Graceful shutdown closes idle connections; one with a lookup in flight closes after its answer.
+        if event is ChannelShouldQuiesceEvent, isAnswering {
+            quiesceHeld = true
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    private var isAnswering: Bool {
+        switch state {
+        case .reading, .answering: true
+        case .idle, .forwarding: false
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // Hold reads while parts wait, so a pipelining client cannot queue without bound.
+        if waiting.isEmpty { context.read() } else { readHeld = true }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data), routedResponsesOwed > 0 {
+            routedResponsesOwed -= 1
+            context.write(data, promise: promise)
+            if routedResponsesOwed == 0 { releaseWaiting(context: context) }
+        } else {
+            context.write(data, promise: promise)
+        }
+    }
+
+    /// Whether `part` may be handled now rather than wait behind an earlier request.
+    private func admit(_ part: HTTPRequestPart) -> Bool {
+        switch state {
+        case .answering: return false
+        case .idle:
+            if case .head(let head) = part, Self.isLookup(head) { return routedResponsesOwed == 0 }
+            return true
+        case .forwarding, .reading: return true
+        }
+    }
+
+    private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch (state, part) {
+        case (.idle, .head(let head)):
+            if Self.isLookup(head) {
+                state = .reading(head: head, body: context.channel.allocator.buffer(capacity: 0), started: DispatchTime.now().uptimeNanoseconds)
+            } else {
+                routedResponsesOwed += 1
+                state = .forwarding
+                context.fireChannelRead(wrapInboundOut(part))
+            }
+        case (.forwarding, .end):
+            state = .idle
+            context.fireChannelRead(wrapInboundOut(part))
+        case (.forwarding, _), (.idle, _):
+            context.fireChannelRead(wrapInboundOut(part))
+        case (.reading(let head, var body, let started), .body(var bytes)):
+            state = .answering  // no copy-on-write of `body` while it is appended to
+            if body != nil, body!.readableBytes + bytes.readableBytes <= server.state.configuration.maxBody {
+                body!.writeBuffer(&bytes)
+            } else {
+                body = nil
+            }
+            state = .reading(head: head, body: body, started: started)
+        case (.reading(let head, let body, let started), .end):
+            state = .answering
+            answer(head: head, body: body, started: started, context: context)
+        case (.reading, .head), (.answering, _):
+            preconditionFailure("OnlineFeaturesChannelHandler: request part out of order")
+        }
+    }
+
+    private func answer(head: HTTPRequest, body: ByteBuffer?, started: UInt64, context: ChannelHandlerContext) {
+        let server = self.server
+        let prepared: OnlineLookup.Prepared
+        do throws(APIError) {
+            try server.checkJSONHead(head.headerFields)
+            guard let body else { throw APIError.tooLarge(limit: server.state.configuration.maxBody) }
+            prepared = try server.preparedLookup(Array(body.readableBytesView))
+        } catch {
+            return respond(.failure(error), head: head, started: started)
+        }
+        let loop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        prepared.send { outcome in
+            // Decode where the replies arrived (they are borrowed there), then hop back to the channel's loop.
+            let answer = Result { () throws(APIError) in OnlineFeaturesResponse.json(try server.answered(outcome)) }
+            loop.execute { handler.value.respond(answer, head: head, started: started) }
+        }
+    }
+
+    private func respond(_ answer: Result<[UInt8], APIError>, head: HTTPRequest, started: UInt64) {
+        let status: HTTPResponse.Status
+        let bytes: [UInt8]
+        switch answer {
+        case .success(let json): (status, bytes) = (.ok, json)
+        case .failure(let error): (status, bytes) = (error.status, error.json)
+        }
+        server.state.metrics.observeRequest(route: Self.path, status: status.code,
+                                            seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        server.state.metrics.countEventLoopLookup()
+        state = .idle
+        guard let context else { return }  // the connection closed meanwhile
+        var response = HTTPResponse(status: status)
+        response.headerFields[.contentType] = "application/json"
+        response.headerFields[.contentLength] = String(bytes.count)
+        response.headerFields[.server] = FeatureServer.serverName
+        context.write(wrapOutboundOut(.head(response)), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        context.write(wrapOutboundOut(.body(buffer)), promise: nil)
+        if head.headerFields[.connection]?.lowercased() == "close" {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
+                channel.close(promise: nil)
+            }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+        if quiesceHeld {
+            quiesceHeld = false
+            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
+        releaseWaiting(context: context)
+    }
+
+    /// Hands waiting parts on, in order, until one must wait again.
+    private func releaseWaiting(context: ChannelHandlerContext) {
+        guard !waiting.isEmpty else { return }
+        while let part = waiting.first, admit(part) {
+            waiting.removeFirst()
+            handle(part, context: context)
+        }
+        // NIOAsyncChannel hands reads to the router at read-complete: without one, released parts would sit.
+        context.fireChannelReadComplete()
+        if waiting.isEmpty, readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    /// A lookup this handler answers: `POST /get-online-features` without `Expect: 100-continue` (which
+    /// the router's body stream answers).
+    static func isLookup(_ head: HTTPRequest) -> Bool {
+        guard head.method == .post, let path = head.path, path.hasPrefix(Self.path) else { return false }
+        guard path.utf8.count == Self.path.utf8.count || path.utf8[path.utf8.index(path.utf8.startIndex, offsetBy: Self.path.utf8.count)] == UInt8(ascii: "?") else {
+            return false
+        }
+        return head.headerFields[.expect] == nil
+    }
+}
