@@ -2,7 +2,8 @@
 # Issue 5's figures: `larder serve` under wrk with ../shared/bench/online.lua (1 and 100 rows per request,
 # 2 threads, 16 connections) beside redis-benchmark HMGET of a 7-field hash (plain and -P 16) and two HTTP
 # ceilings (Benchmarks/HTTPCeilingBenchmark: bare SwiftNIO and bare Hummingbird echoing the same body), same run,
-# scale S materialized, data ending at the current hour. Prints requests/s, latency percentiles, the
+# scale S materialized, data ending at the current hour; then the 1-row lookup again through the router
+# (`--lookups-through-router`). Prints requests/s, latency percentiles, the
 # server's CPU time per request and RSS.
 # Usage: scripts/bench-serve.sh [SECONDS]   (release build; wrk, redis-server, redis-benchmark)
 set -euo pipefail
@@ -59,3 +60,11 @@ for rows in 1 100; do
   measure "$server" "wrk -t2 -c16 -d${seconds}s online.lua $rows row(s)" -s ../shared/bench/online.lua "http://127.0.0.1:$port/get-online-features" -- "$rows"
 done
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^larder_feature_values_total|^larder_redis_errors' || true
+# The same 1-row lookup through Hummingbird's router (the path before lookups moved onto the event loop).
+routed_port=$(( port + 2 ))
+"$larder" serve --port "$routed_port" --no-scheduler --lookups-through-router >"$work/serve-routed.log" 2>&1 &
+routed=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$routed_port/ready" >/dev/null && break; sleep 0.1; done
+measure "$routed" "wrk -t2 -c16 -d${seconds}s online.lua 1 row, larder serve --lookups-through-router" \
+  -s ../shared/bench/online.lua "http://127.0.0.1:$routed_port/get-online-features" -- 1
+kill "$routed"; wait "$routed" 2>/dev/null || true

@@ -79,14 +79,28 @@ public struct FeatureServer: Sendable {
     /// The checks of a JSON request that need only its headers: the content type, and a declared length
     /// over `--max-body`.
     func checkJSONHead(_ headers: HTTPFields) throws(APIError) {
-        if let type = headers[.contentType]?.lowercased(),
-           !(type.hasPrefix("application/json") || type.contains("+json") || type.hasPrefix("application/x-www-form-urlencoded")) {
-            throw APIError.badRequest("UNSUPPORTED_CONTENT_TYPE", "Content-Type \(type) is not JSON: send application/json (or no Content-Type)")
+        if let type = headers[.contentType], !Self.isJSON(contentType: type) {
+            throw APIError.badRequest("UNSUPPORTED_CONTENT_TYPE", "Content-Type \(type.lowercased()) is not JSON: send application/json (or no Content-Type)")
         }
         let limit = state.configuration.maxBody
         if let length = headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError.badRequest("BODY_TOO_LARGE", "the body has \(length) bytes, over the limit of \(limit) (--max-body)")
         }
+    }
+
+    /// `application/json`, `…+json`, or the form type curl sends by default, in any letter case. Compares
+    /// bytes rather than lowercasing a copy: it runs for every lookup.
+    static func isJSON(contentType: String) -> Bool {
+        let bytes = contentType.utf8
+        func lowered(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+        func hasPrefix(_ prefix: StaticString) -> Bool {
+            guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
+            return prefix.withUTF8Buffer { zip($0, bytes).allSatisfy { $0 == lowered($1) } }
+        }
+        if hasPrefix("application/json") || hasPrefix("application/x-www-form-urlencoded") { return true }
+        let suffix = Array("+json".utf8)
+        let lower = bytes.map(lowered)
+        return lower.count >= suffix.count && (0...(lower.count - suffix.count)).contains { lower[$0..<$0 + suffix.count].elementsEqual(suffix) }
     }
 
     private func onlineFeatures(_ request: Request) async throws -> Response {

@@ -37,7 +37,8 @@ struct EventLoopLookupTests {
         let cases: [(name: String, body: String, contentType: String?)] =
             Self.answered.enumerated().map { ("answered \($0.offset)", $0.element, "application/json") }
             + BadRequestCase.all.map { ($0.name, $0.body, $0.contentType) }
-            + [("no content type", Self.answered[0], nil)]
+            + [("no content type", Self.answered[0], nil), ("content type in capitals", Self.answered[0], "Application/JSON; charset=UTF-8"),
+               ("a +json content type", Self.answered[0], "application/vnd.larder+json")]
         try await FeatureServer(state: fixture.state).application().test(.live) { onLoop in
             try await FeatureServer(state: routed).application().test(.live) { router in
                 for (name, body, contentType) in cases {
@@ -52,7 +53,7 @@ struct EventLoopLookupTests {
         }
         #expect(fixture.metrics.value("larder_lookups_on_event_loop_total") == Double(cases.count))
         #expect(routed.metrics.value("larder_lookups_on_event_loop_total") == 0)
-        #expect(fixture.metrics.value(#"larder_http_requests_total{route="/get-online-features",status="200"}"#) == Double(Self.answered.count + 1))
+        #expect(fixture.metrics.value(#"larder_http_requests_total{route="/get-online-features",status="200"}"#) == Double(Self.answered.count + 3))
         #expect(fixture.metrics.value("larder_entities_looked_up_total") == routed.metrics.value("larder_entities_looked_up_total"))
         #expect(fixture.metrics.value(#"larder_feature_values_total{status="OUTSIDE_MAX_AGE"}"#) == 3)
     }
