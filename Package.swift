@@ -43,7 +43,13 @@ let package = Package(
         .target(
             name: "LarderOffline", dependencies: ["Larder", "LarderColumnar", "LarderParquet", "LarderCSV", "LarderRegistry", "LarderSources"],
             swiftSettings: swiftSettings),
-        .target(name: "LarderOnline", dependencies: ["Larder", "CHiredis", "LarderRegistry", "LarderColumnar"], swiftSettings: swiftSettings),
+        .target(
+            name: "LarderOnline",
+            dependencies: [
+                "Larder", "CHiredis", "LarderRegistry", "LarderColumnar",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
         .target(
             name: "LarderServer",
             dependencies: [
@@ -113,7 +119,13 @@ let package = Package(
             swiftSettings: swiftSettings),
         // Helpers the test targets share (the private test Redis).
         .target(name: "LarderTestSupport", dependencies: ["LarderOnline"], path: "Tests/LarderTestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "LarderOnlineTests", dependencies: ["Larder", "LarderOnline", "CHiredis", "LarderTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LarderOnlineTests",
+            dependencies: [
+                "Larder", "LarderOnline", "CHiredis", "LarderTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "LarderServerTests",
             dependencies: [

@@ -174,4 +174,11 @@ static inline void larder_use_reply_arena(redisContext *context, larder_arena *a
     context->reader->privdata = arena;
 }
 
+/* A reader (for bytes read elsewhere, e.g. from a NIO channel) that builds its replies in `arena`. */
+static inline redisReader *larder_arena_reader_create(larder_arena *arena) {
+    redisReader *reader = redisReaderCreateWithFunctions(&larder_arena_reply_functions);
+    if (reader != NULL) reader->privdata = arena;
+    return reader;
+}
+
 #endif

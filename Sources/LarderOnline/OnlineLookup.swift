@@ -1,5 +1,6 @@
 public import Larder
 public import LarderRegistry
+public import NIOCore
 
 /// An online lookup as Feast's `get-online-features` defines it: features (or a service) for columns
 /// of entity keys. Shared by `POST /get-online-features`, `POST /predict` and `larder lookup`, so every
@@ -134,6 +135,20 @@ public struct OnlineLookup: Sendable {
             guard plan.commandCount > 0 else { return completion(.success(assemble([]))) }
             // HMGET only reads, so resending after a lost connection is safe.
             client.submit(plan.pipeline, retry: .idempotent, decode: { replies in try result(from: replies) }, completion: completion)
+        }
+
+        /// Sends the reads through `loop`'s own Redis connection and calls `completion` on `loop`, with no
+        /// thread in between; from a loop outside the connections' group, through the pooled client.
+        public func send(over connections: RedisLoopConnections, on loop: any EventLoop,
+                         _ completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void) {
+            guard plan.commandCount > 0 else { return completion(.success(assemble([]))) }
+            let sent = connections.submit(plan.pipeline, mayRetry: true, on: loop) { outcome in
+                switch outcome {
+                case .success(let replies): completion(Swift.Result { try result(from: replies) })
+                case .failure(let error): completion(.failure(error))
+                }
+            }
+            if !sent { send { outcome in loop.execute { completion(outcome) } } }
         }
 
         func result(from replies: RedisReplies) throws -> Result {

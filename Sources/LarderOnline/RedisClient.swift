@@ -72,6 +72,15 @@ public final class RedisClient: Sendable {
         /// Resend: the caller guarantees applying the batch twice equals applying it once.
         case idempotent
         case never
+
+        /// Whether `pipeline` may be resent after a connection loss under this policy.
+        func allows(_ pipeline: RedisPipeline) -> Bool {
+            switch self {
+            case .readOnly: pipeline.isReadOnly
+            case .idempotent: true
+            case .never: false
+            }
+        }
     }
 
     public let url: RedisURL
@@ -162,11 +171,7 @@ public final class RedisClient: Sendable {
         decode: @escaping @Sendable (RedisReplies) throws -> T,
         completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
-        let mayRetry = switch policy {
-        case .readOnly: pipeline.isReadOnly
-        case .idempotent: true
-        case .never: false
-        }
+        let mayRetry = policy.allows(pipeline)
         leastBusyThread().enqueue(RedisRequest(pipeline: pipeline, mayRetry: mayRetry) { result in
             switch result {
             case .success(let replies): completion(Result { try decode(replies) })

@@ -77,13 +77,22 @@ public struct FeatureServer: Sendable {
     }
 
     /// The checks of a JSON request that need only its headers: the content type, and a declared length
-    /// over `--max-body`.
+    /// over `--max-body`. One pass over the fields: `HTTPFields`' subscript scans them all per name.
     func checkJSONHead(_ headers: HTTPFields) throws(APIError) {
-        if let type = headers[.contentType], !Self.isJSON(contentType: type) {
+        var type: String?
+        var length: Int?
+        for field in headers {
+            if field.name == .contentType {
+                type = field.value
+            } else if field.name == .contentLength {
+                length = Int(field.value)
+            }
+        }
+        if let type, !Self.isJSON(contentType: type) {
             throw APIError.badRequest("UNSUPPORTED_CONTENT_TYPE", "Content-Type \(type.lowercased()) is not JSON: send application/json (or no Content-Type)")
         }
         let limit = state.configuration.maxBody
-        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
+        if let length, length > limit {
             throw APIError.badRequest("BODY_TOO_LARGE", "the body has \(length) bytes, over the limit of \(limit) (--max-body)")
         }
     }

@@ -15,6 +15,12 @@ struct JSONText {
 
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Names and most values need no escaping: copy them whole.
+        if !text.utf8.contains(where: { $0 < 32 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for c in text.utf8 {
             switch c {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])

@@ -145,6 +145,12 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         }
         let loop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: loop)
+        if let redis = server.state.loopRedis {
+            // Redis is read on this loop too: the completion runs here.
+            return prepared.send(over: redis, on: loop) { outcome in
+                handler.value.respond(Result { () throws(APIError) in OnlineFeaturesResponse.json(try server.answered(outcome)) }, head: head, started: started)
+            }
+        }
         prepared.send { outcome in
             // Decode where the replies arrived (they are borrowed there), then hop back to the channel's loop.
             let answer = Result { () throws(APIError) in OnlineFeaturesResponse.json(try server.answered(outcome)) }
@@ -164,15 +170,14 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         server.state.metrics.countEventLoopLookup()
         state = .idle
         guard let context else { return }  // the connection closed meanwhile
-        var response = HTTPResponse(status: status)
-        response.headerFields[.contentType] = "application/json"
-        response.headerFields[.contentLength] = String(bytes.count)
-        response.headerFields[.server] = FeatureServer.serverName
+        let response = HTTPResponse(status: status, headerFields: [
+            .contentType: "application/json", .contentLength: String(bytes.count), .server: FeatureServer.serverName,
+        ])
         context.write(wrapOutboundOut(.head(response)), promise: nil)
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         context.write(wrapOutboundOut(.body(buffer)), promise: nil)
-        if head.headerFields[.connection]?.lowercased() == "close" {
+        if head.headerFields.contains(where: { $0.name == .connection && $0.value.lowercased() == "close" }) {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
                 channel.close(promise: nil)
             }
@@ -208,6 +213,6 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         guard path.utf8.count == Self.path.utf8.count || path.utf8[path.utf8.index(path.utf8.startIndex, offsetBy: Self.path.utf8.count)] == UInt8(ascii: "?") else {
             return false
         }
-        return head.headerFields[.expect] == nil
+        return !head.headerFields.contains { $0.name == .expect }
     }
 }

@@ -13,6 +13,8 @@ public final class ServerState: @unchecked Sendable {
     private var current: (version: Int64, lookup: OnlineLookup)?
     public let registry: Registry
     public let client: RedisClient
+    /// Each event loop's own Redis connection, for lookups answered on the loop (`lookupsOnEventLoop`).
+    public let loopRedis: RedisLoopConnections?
     public let store: RedisOnlineStore
     public let metrics: ServerMetrics
     public let configuration: ServerConfiguration
@@ -30,6 +32,7 @@ public final class ServerState: @unchecked Sendable {
         self.materializer = materializer
         self.registry = registry
         self.client = client
+        self.loopRedis = configuration.lookupsOnEventLoop ? RedisLoopConnections(url: client.url, options: client.options) : nil
         self.store = RedisOnlineStore(client: client)
         self.configuration = configuration
         self.repository = repository

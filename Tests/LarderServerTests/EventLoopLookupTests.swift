@@ -53,9 +53,31 @@ struct EventLoopLookupTests {
         }
         #expect(fixture.metrics.value("larder_lookups_on_event_loop_total") == Double(cases.count))
         #expect(routed.metrics.value("larder_lookups_on_event_loop_total") == 0)
+        // The answered lookups read Redis through the loops' own connections, not the pooled client.
+        #expect(fixture.state.loopRedis?.pipelinesSent == Self.answered.count + 3)
+        #expect(routed.loopRedis == nil)
         #expect(fixture.metrics.value(#"larder_http_requests_total{route="/get-online-features",status="200"}"#) == Double(Self.answered.count + 3))
         #expect(fixture.metrics.value("larder_entities_looked_up_total") == routed.metrics.value("larder_entities_looked_up_total"))
         #expect(fixture.metrics.value(#"larder_feature_values_total{status="OUTSIDE_MAX_AGE"}"#) == 3)
+    }
+
+    @Test("lookups of one feature list with the join keys in either order each get their own compiled shape")
+    func shapesFollowTheRequest() async throws {
+        let fixture = try await ServerFixture.make(configuration: Self.configuration)
+        defer { fixture.tearDown() }
+        let features = #""features": ["customer_stats:segment", "driver_hourly_stats:avg_daily_trips"]"#
+        let driverFirst = #"{\#(features), "entities": {"driver_id": [1001], "customer_id": [5]}}"#
+        let customerFirst = #"{\#(features), "entities": {"customer_id": [5], "driver_id": [1002]}}"#
+        try await FeatureServer(state: fixture.state).application().test(.live) { client in
+            for _ in 1...3 {
+                let a = try await client.lookup(driverFirst).decoded(as: FeastResponse.self)
+                #expect(a.featureNames == ["driver_id", "customer_id", "segment", "avg_daily_trips"])
+                #expect(a.results.map(\.values) == [[.integer(1001)], [.integer(5)], [.string("gold")], [.integer(12)]])
+                let b = try await client.lookup(customerFirst).decoded(as: FeastResponse.self)
+                #expect(b.featureNames == ["customer_id", "driver_id", "segment", "avg_daily_trips"])
+                #expect(b.results.map(\.values) == [[.integer(5)], [.integer(1002)], [.string("gold")], [.integer(7)]])
+            }
+        }
     }
 
     @Test("with Redis down the event-loop path answers 503 as the router does, and recovers nothing it should not")
