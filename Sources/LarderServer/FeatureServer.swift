@@ -42,7 +42,7 @@ public struct FeatureServer: Sendable {
     /// The application, with the registry reloader as a service beside the HTTP server.
     public func application(extraServices: [any Service] = []) -> some ApplicationProtocol {
         let handlers: @Sendable () -> [any RemovableChannelHandler] = { [self] in
-            state.configuration.lookupsOnEventLoop ? [OnlineFeaturesChannelHandler(server: self)] : []
+            state.loopRedis.map { [OnlineFeaturesChannelHandler(server: self, redis: $0)] } ?? []
         }
         return Application(router: router(), server: .http1(configuration: .init(additionalChannelHandlers: handlers())),
                     configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: Self.serverName),

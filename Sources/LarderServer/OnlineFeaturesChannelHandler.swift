@@ -36,6 +36,7 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
     }
 
     private let server: FeatureServer
+    private let redis: RedisLoopConnections
     private var state = State.idle
     /// Responses the router still owes: a routed request's lookup must wait for them.
     private var routedResponsesOwed = 0
@@ -44,8 +45,9 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
     private var quiesceHeld = false
     private var context: ChannelHandlerContext?
 
-    init(server: FeatureServer) {
+    init(server: FeatureServer, redis: RedisLoopConnections) {
         self.server = server
+        self.redis = redis
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -143,18 +145,10 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         } catch {
             return respond(.failure(error), head: head, started: started)
         }
-        let loop = context.eventLoop
-        let handler = NIOLoopBound(self, eventLoop: loop)
-        if let redis = server.state.loopRedis {
-            // Redis is read on this loop too: the completion runs here.
-            return prepared.send(over: redis, on: loop) { outcome in
-                handler.value.respond(Result { () throws(APIError) in OnlineFeaturesResponse.json(try server.answered(outcome)) }, head: head, started: started)
-            }
-        }
-        prepared.send { outcome in
-            // Decode where the replies arrived (they are borrowed there), then hop back to the channel's loop.
-            let answer = Result { () throws(APIError) in OnlineFeaturesResponse.json(try server.answered(outcome)) }
-            loop.execute { handler.value.respond(answer, head: head, started: started) }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        // Redis is read through this loop's own connection: the completion runs on this loop.
+        prepared.send(over: redis, on: context.eventLoop) { outcome in
+            handler.value.respond(Result { () throws(APIError) in OnlineFeaturesResponse.json(try server.answered(outcome)) }, head: head, started: started)
         }
     }
 

@@ -18,6 +18,13 @@ import Darwin
 struct EventLoopLookupTests {
     static let configuration = ServerConfiguration(port: 0, maxRows: 3, maxBody: 2048)
 
+    /// The whole application (`larder serve`'s) on an ephemeral port over a fresh fixture.
+    static func withLiveServer(_ body: @Sendable (ServerFixture, any TestClientProtocol) async throws -> Void) async throws {
+        let fixture = try await ServerFixture.make(configuration: configuration)
+        defer { fixture.tearDown() }
+        try await FeatureServer(state: fixture.state).application().test(.live) { client in try await body(fixture, client) }
+    }
+
     /// Lookups that are answered 200: every status, both ways of naming features, several rows.
     static let answered: [String] = [
         #"{"feature_service": "rides", "entities": {"driver_id": [1001], "customer_id": [5]}}"#,
@@ -97,9 +104,7 @@ struct EventLoopLookupTests {
 
     @Test("requests pipelined on one connection are answered in order, lookups and routed requests mixed")
     func pipelinedRequestsInOrder() async throws {
-        let fixture = try await ServerFixture.make(configuration: Self.configuration)
-        defer { fixture.tearDown() }
-        try await FeatureServer(state: fixture.state).application().test(.live) { client in
+        try await Self.withLiveServer { fixture, client in
             let port = try #require(client.port)
             func lookup(_ driver: String) -> String {
                 let body = #"{"features": ["driver_hourly_stats:avg_daily_trips"], "entities": {"driver_id": [\#(driver)]}}"#
@@ -119,9 +124,7 @@ struct EventLoopLookupTests {
 
     @Test("a lookup sent with Connection: close is answered, then the connection closes")
     func connectionClose() async throws {
-        let fixture = try await ServerFixture.make(configuration: Self.configuration)
-        defer { fixture.tearDown() }
-        try await FeatureServer(state: fixture.state).application().test(.live) { client in
+        try await Self.withLiveServer { fixture, client in
             let port = try #require(client.port)
             let body = Self.answered[0]
             let request = "POST /get-online-features HTTP/1.1\r\nHost: larder\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
@@ -132,9 +135,7 @@ struct EventLoopLookupTests {
 
     @Test("a body over --max-body sent in several parts is refused with 400 and the connection stays usable")
     func oversizedBodyInParts() async throws {
-        let fixture = try await ServerFixture.make(configuration: Self.configuration)
-        defer { fixture.tearDown() }
-        try await FeatureServer(state: fixture.state).application().test(.live) { client in
+        try await Self.withLiveServer { fixture, client in
             let port = try #require(client.port)
             let body = BadRequestCase.oversizedBody
             // Chunked, so no Content-Length lets the head alone refuse it: the limit applies while reading.
