@@ -9,6 +9,9 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// SwiftNIO's event loops, for the targets that run on them directly.
+let nio: [Target.Dependency] = [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+
 let package = Package(
     name: "Larder",
     platforms: [.macOS(.v14)],
@@ -45,11 +48,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "LarderOnline",
-            dependencies: [
-                "Larder", "CHiredis", "LarderRegistry", "LarderColumnar",
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings),
+            dependencies: ["Larder", "CHiredis", "LarderRegistry", "LarderColumnar"] + nio, swiftSettings: swiftSettings),
         .target(
             name: "LarderServer",
             dependencies: [
@@ -121,11 +120,7 @@ let package = Package(
         .target(name: "LarderTestSupport", dependencies: ["LarderOnline"], path: "Tests/LarderTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "LarderOnlineTests",
-            dependencies: [
-                "Larder", "LarderOnline", "CHiredis", "LarderTestSupport",
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings),
+            dependencies: ["Larder", "LarderOnline", "CHiredis", "LarderTestSupport"] + nio, swiftSettings: swiftSettings),
         .testTarget(
             name: "LarderServerTests",
             dependencies: [

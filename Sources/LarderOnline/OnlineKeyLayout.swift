@@ -13,9 +13,14 @@ public enum OnlineKeyLayout {
     /// Redis' Lua stack limits one script call to a few thousand arguments.
     public static let maximumFeatures = 3_000
 
+    /// `<prefix>:<project>:<view>:`, the start of every key of a view.
+    static func keyPrefix(_ prefix: String, layout: OnlineViewLayout) -> [UInt8] {
+        Array("\(prefix):\(layout.project):\(layout.view):".utf8)
+    }
+
     /// The key of one entity row of a view: `<prefix>:<project>:<view>:<entity key>`.
     public static func key(prefix: String, layout: OnlineViewLayout, entityKey: [Value]) throws(OnlineStoreError) -> [UInt8] {
-        var key = Array("\(prefix):\(layout.project):\(layout.view):".utf8)
+        var key = keyPrefix(prefix, layout: layout)
         for (k, value) in entityKey.enumerated() {
             if k > 0 { key.append(UInt8(ascii: "|")) }
             guard appendEntityValue(value, to: &key) else {

@@ -16,17 +16,11 @@ final class OnlineLookupShape: Sendable {
         let fullFeatureNames: Bool
     }
 
-    /// One view's reads.
+    /// One view's reads, with where its join key values come from.
     struct ViewRead: Sendable {
-        let layout: OnlineViewLayout
-        let features: [String]
-        let types: [ValueType]
+        let read: OnlineViewRead
         /// Per join key of the view: its column among the query's entities, its name and declared type.
         let keys: [(entity: Int, name: String, type: ValueType)]
-        /// `prefix:project:view:`, the start of every key of the view.
-        let keyPrefix: [UInt8]
-        /// The version field, then the features: the HMGET fields of every row.
-        let fields: RedisPipeline.EncodedArguments
     }
 
     let views: [ViewRead]
@@ -54,7 +48,6 @@ final class OnlineLookupShape: Sendable {
         for name in viewOrder {
             let view = spec.view(name)!
             let layout = lookup.layout(of: view)
-            try layout.validate()
             var keys: [(entity: Int, name: String, type: ValueType)] = []
             for (joinKey, entityName) in zip(layout.joinKeys, view.entities) {
                 neededKeys.insert(joinKey)
@@ -63,20 +56,8 @@ final class OnlineLookupShape: Sendable {
                 }
                 keys.append((entity, joinKey, spec.entity(entityName)?.keyType ?? .int64))
             }
-            let features = featuresByView[name]!
-            var types: [ValueType] = []
-            var fields: [[UInt8]] = [Array(OnlineKeyLayout.versionField.utf8)]
-            for feature in features {
-                guard let index = layout.featureIndex[feature] else {
-                    throw OnlineStoreError(kind: .unknownFeature, view: layout.view, feature: feature,
-                                           message: "the view has no such feature; it has: \(layout.features.map(\.name).joined(separator: ", "))")
-                }
-                types.append(layout.features[index].type)
-                fields.append(Array(feature.utf8))
-            }
-            views.append(ViewRead(layout: layout, features: features, types: types, keys: keys,
-                                  keyPrefix: Array("\(lookup.store.keyPrefix):\(layout.project):\(layout.view):".utf8),
-                                  fields: RedisPipeline.EncodedArguments(fields)))
+            let read = try OnlineViewRead(layout: layout, features: featuresByView[name]!, keyPrefix: lookup.store.keyPrefix)
+            views.append(ViewRead(read: read, keys: keys))
         }
         for name in key.keyNames where !neededKeys.contains(name) {
             throw LookupError(.extraJoinKey, "\"entities\" has \(name), which none of the requested views joins on (they use \(neededKeys.sorted().joined(separator: ", ")))")
@@ -87,7 +68,7 @@ final class OnlineLookupShape: Sendable {
         var columns: [(view: Int, feature: Int)] = []
         for reference in references {
             let v = viewOrder.firstIndex(of: reference.view)!
-            columns.append((v, views[v].features.firstIndex(of: reference.feature)!))
+            columns.append((v, views[v].read.features.firstIndex(of: reference.feature)!))
             let full = key.fullFeatureNames || (shared[reference.feature] ?? 0) > 1
             names.append(full ? "\(reference.view)__\(reference.feature)" : reference.feature)
         }

@@ -1,14 +1,61 @@
 import Larder
 
+/// One view's reads: which features of its layout, their types, the view's key prefix and the HMGET
+/// fields (version first), checked and encoded once — per lookup shape on the serving path.
+struct OnlineViewRead: Sendable {
+    let layout: OnlineViewLayout
+    let features: [String]
+    let types: [ValueType]
+    let keyPrefix: [UInt8]
+    let fields: RedisPipeline.EncodedArguments
+
+    init(layout: OnlineViewLayout, features: [String], keyPrefix: String) throws(OnlineStoreError) {
+        try layout.validate()
+        var types: [ValueType] = []
+        var fields: [[UInt8]] = [Array(OnlineKeyLayout.versionField.utf8)]
+        for name in features {
+            guard let index = layout.featureIndex[name] else {
+                throw OnlineStoreError(kind: .unknownFeature, view: layout.view, feature: name,
+                                       message: "the view has no such feature; it has: \(layout.features.map(\.name).joined(separator: ", "))")
+            }
+            types.append(layout.features[index].type)
+            fields.append(Array(name.utf8))
+        }
+        self.layout = layout
+        self.features = features
+        self.types = types
+        self.keyPrefix = OnlineKeyLayout.keyPrefix(keyPrefix, layout: layout)
+        self.fields = RedisPipeline.EncodedArguments(fields)
+    }
+
+    /// Appends `HMGET <key> <fields>` for the entity key whose values `appendValues` writes after the prefix.
+    func appendHMGET<E: Error>(to pipeline: inout RedisPipeline, key: inout [UInt8],
+                               appendValues: (inout [UInt8]) throws(E) -> Void) throws(E) {
+        key.removeAll(keepingCapacity: true)
+        key.append(contentsOf: keyPrefix)
+        try appendValues(&key)
+        pipeline.beginCommand(argumentCount: 2 + fields.count)
+        pipeline.appendArgument(Self.hmget)
+        pipeline.appendArgument(key)
+        pipeline.appendArguments(fields)
+    }
+
+    private static let hmget = Array("HMGET".utf8)
+}
+
 /// The pipelined HMGETs of one online lookup and how to decode their replies into rows.
 struct OnlineReadPlan: Sendable {
     private struct View: Sendable {
-        let layout: OnlineViewLayout
-        let names: [String]
-        let types: [ValueType]
+        let read: OnlineViewRead
         let rowCount: Int
         /// Rows whose event time is before this are outside the max age.
         let oldestServed: Timestamp?
+
+        init(_ read: OnlineViewRead, rowCount: Int, now: Timestamp) {
+            self.read = read
+            self.rowCount = rowCount
+            oldestServed = read.layout.effectiveTTL.map { now.adding(TimeSpan(microseconds: -$0.microseconds)) }
+        }
     }
 
     private let views: [View]
@@ -20,74 +67,48 @@ struct OnlineReadPlan: Sendable {
         var views: [View] = []
         views.reserveCapacity(requests.count)
         var key: [UInt8] = []
-        let hmget = Array("HMGET".utf8)
         for request in requests {
-            let layout = request.layout
-            try layout.validate()
-            var types: [ValueType] = []
-            var names: [[UInt8]] = [Array(OnlineKeyLayout.versionField.utf8)]
-            for name in request.features {
-                guard let index = layout.featureIndex[name] else {
-                    throw OnlineStoreError(kind: .unknownFeature, view: layout.view, feature: name,
-                                           message: "the view has no such feature; it has: \(layout.features.map(\.name).joined(separator: ", "))")
-                }
-                types.append(layout.features[index].type)
-                names.append(Array(name.utf8))
-            }
-            let prefix = Array("\(keyPrefix):\(layout.project):\(layout.view):".utf8)
-            let fields = RedisPipeline.EncodedArguments(names)
+            let read = try OnlineViewRead(layout: request.layout, features: request.features, keyPrefix: keyPrefix)
+            let layout = read.layout
             for (row, entityKey) in request.entityKeys.enumerated() {
                 guard entityKey.count == layout.joinKeys.count else {
                     throw OnlineStoreError(kind: .invalidRows, view: layout.view, row: row,
                                            message: "\(entityKey.count) join key values given; the view's join keys are \(layout.joinKeys)")
                 }
-                key.removeAll(keepingCapacity: true)
-                key.append(contentsOf: prefix)
-                for (k, value) in entityKey.enumerated() {
-                    if k > 0 { key.append(UInt8(ascii: "|")) }
-                    guard OnlineKeyLayout.appendEntityValue(value, to: &key) else {
-                        throw OnlineStoreError(kind: .invalidRows, view: layout.view, feature: layout.joinKeys[k], row: row,
-                                               message: "the join key value is null; give a value for every join key")
+                try read.appendHMGET(to: &pipeline, key: &key) { key throws(OnlineStoreError) in
+                    for (k, value) in entityKey.enumerated() {
+                        if k > 0 { key.append(UInt8(ascii: "|")) }
+                        guard OnlineKeyLayout.appendEntityValue(value, to: &key) else {
+                            throw OnlineStoreError(kind: .invalidRows, view: layout.view, feature: layout.joinKeys[k], row: row,
+                                                   message: "the join key value is null; give a value for every join key")
+                        }
                     }
                 }
-                pipeline.beginCommand(argumentCount: 2 + fields.count)
-                pipeline.appendArgument(hmget)
-                pipeline.appendArgument(key)
-                pipeline.appendArguments(fields)
             }
-            let oldest = layout.effectiveTTL.map { now.adding(TimeSpan(microseconds: -$0.microseconds)) }
-            views.append(View(layout: layout, names: request.features, types: types, rowCount: request.entityKeys.count, oldestServed: oldest))
+            views.append(View(read, rowCount: request.entityKeys.count, now: now))
         }
         self.views = views
         self.pipeline = pipeline
     }
 
     /// The reads of a compiled lookup: one HMGET per view and entity row, with the row's key values
-    /// checked against the join keys' types (``OnlineLookup/checkKey(_:type:key:row:)``).
+    /// checked against the join keys' types (``OnlineLookup/checkKey(_:type:key:row:)``, which refuses null).
     init(shape: OnlineLookupShape, entities: [(name: String, values: [Value])], rowCount: Int, now: Timestamp) throws(LookupError) {
-        var pipeline = RedisPipeline(reservingCapacity: shape.views.reduce(0) { $0 + rowCount * (64 + $1.fields.byteCount) })
-        let hmget = Array("HMGET".utf8)
+        var pipeline = RedisPipeline(reservingCapacity: shape.views.reduce(0) { $0 + rowCount * (64 + $1.read.fields.byteCount) })
         var key: [UInt8] = []
         var views: [View] = []
         views.reserveCapacity(shape.views.count)
-        for read in shape.views {
+        for view in shape.views {
             for row in 0..<rowCount {
-                key.removeAll(keepingCapacity: true)
-                key.append(contentsOf: read.keyPrefix)
-                for (k, joinKey) in read.keys.enumerated() {
-                    if k > 0 { key.append(UInt8(ascii: "|")) }
-                    let value = try OnlineLookup.checkKey(entities[joinKey.entity].values[row], type: joinKey.type, key: joinKey.name, row: row)
-                    guard OnlineKeyLayout.appendEntityValue(value, to: &key) else {
-                        throw LookupError(.invalidEntityValue, "value null at position \(row) of join key \(joinKey.name) is not a key; give a value for every row")
+                try view.read.appendHMGET(to: &pipeline, key: &key) { key throws(LookupError) in
+                    for (k, joinKey) in view.keys.enumerated() {
+                        if k > 0 { key.append(UInt8(ascii: "|")) }
+                        let value = try OnlineLookup.checkKey(entities[joinKey.entity].values[row], type: joinKey.type, key: joinKey.name, row: row)
+                        OnlineKeyLayout.appendEntityValue(value, to: &key)
                     }
                 }
-                pipeline.beginCommand(argumentCount: 2 + read.fields.count)
-                pipeline.appendArgument(hmget)
-                pipeline.appendArgument(key)
-                pipeline.appendArguments(read.fields)
             }
-            let oldest = read.layout.effectiveTTL.map { now.adding(TimeSpan(microseconds: -$0.microseconds)) }
-            views.append(View(layout: read.layout, names: read.features, types: read.types, rowCount: rowCount, oldestServed: oldest))
+            views.append(View(view.read, rowCount: rowCount, now: now))
         }
         self.views = views
         self.pipeline = pipeline
@@ -111,15 +132,16 @@ struct OnlineReadPlan: Sendable {
     }
 
     private func decodeRow(_ reply: RedisReplyRef, view: View, row: Int) throws(OnlineStoreError) -> OnlineFeatureRow {
-        let count = view.types.count
+        let read = view.read
+        let count = read.types.count
         guard reply.isArray, reply.count == count + 1 else {
             let message = reply.isError ? "Redis refused the read: \(reply.text)" : "HMGET answered \(reply.reply), not \(count + 1) values"
-            throw OnlineStoreError(kind: .server, view: view.layout.view, row: row, message: message)
+            throw OnlineStoreError(kind: .server, view: read.layout.view, row: row, message: message)
         }
         let version = reply[0]
         if version.isNull { return .notFound(count: count) }
         guard let eventTime = OnlineKeyLayout.eventTime(fromVersion: version.bytes) else {
-            throw OnlineStoreError(kind: .corruptValue, view: view.layout.view, row: row,
+            throw OnlineStoreError(kind: .corruptValue, view: read.layout.view, row: row,
                                    message: "the row's version field holds \(version.bytes.count) bytes, not 16; rewrite the view")
         }
         if let oldest = view.oldestServed, eventTime < oldest {
@@ -135,12 +157,12 @@ struct OnlineReadPlan: Sendable {
             if field.isNull {
                 values.append(.null)
                 statuses.append(.nullValue)
-            } else if let value = OnlineValueCodec.decode(field.bytes, as: view.types[f]) {
+            } else if let value = OnlineValueCodec.decode(field.bytes, as: read.types[f]) {
                 values.append(value)
                 statuses.append(.present)
             } else {
-                throw OnlineStoreError(kind: .corruptValue, view: view.layout.view, feature: view.names[f], row: row,
-                                       message: "\(field.bytes.count) stored bytes do not encode a \(view.types[f]); the declared type changed since the row was written: rematerialize the view")
+                throw OnlineStoreError(kind: .corruptValue, view: read.layout.view, feature: read.features[f], row: row,
+                                       message: "\(field.bytes.count) stored bytes do not encode a \(read.types[f]); the declared type changed since the row was written: rematerialize the view")
             }
         }
         return OnlineFeatureRow(values: values, statuses: statuses, eventTime: eventTime)

@@ -17,7 +17,7 @@ struct OnlineWriteBatch: Sendable {
     init(layout: OnlineViewLayout, rows: OnlineRows, keyPrefix: String) {
         self.layout = layout
         self.rows = rows
-        self.keyPrefix = Array("\(keyPrefix):\(layout.project):\(layout.view):".utf8)
+        self.keyPrefix = OnlineKeyLayout.keyPrefix(keyPrefix, layout: layout)
         featureNames = layout.features.map { Array($0.name.utf8) }
         expiryAfter = layout.keyExpiry ? layout.effectiveTTL?.microseconds : nil
     }

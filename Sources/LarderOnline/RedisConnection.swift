@@ -66,17 +66,9 @@ public final class RedisConnection {
         if let commandTimeout {
             _ = redisSetTimeout(context, timeval(commandTimeout))
         }
-        if let password = url.password {
-            var auth: [[UInt8]] = [Array("AUTH".utf8)]
-            if let user = url.user { auth.append(Array(user.utf8)) }
-            auth.append(Array(password.utf8))
-            if case .error(let message) = try send(auth) {
-                throw RedisError(kind: .server, command: "AUTH", address: url.address, message: message)
-            }
-        }
-        if url.database != 0 {
-            if case .error(let message) = try send([Array("SELECT".utf8), Array(String(url.database).utf8)]) {
-                throw RedisError(kind: .server, command: "SELECT", address: url.address, message: message)
+        for command in url.loginCommands {
+            if case .error(let message) = try send(command) {
+                throw RedisError(kind: .server, command: String(decoding: command[0], as: UTF8.self), address: url.address, message: message)
             }
         }
     }

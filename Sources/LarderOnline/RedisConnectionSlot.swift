@@ -1,44 +1,32 @@
 /// The connection one ``RedisConnectionThread`` serves: opened lazily, replaced after a failure,
 /// and reopened with exponential backoff while the server is unreachable.
 ///
-/// Backoff rule: the first reconnect after a loss is immediate. Each failed attempt doubles the
-/// wait before the next one (from `initialBackoff` up to `maximumBackoff`, with jitter in
-/// [wait/2, wait]); during the wait, commands fail at once with a `.connection` error naming the
-/// last failure, instead of queueing behind a dead server. A successful connect resets the wait.
+/// Backoff rule (``ReconnectBackoff``): while the server is unreachable, commands fail at once with a
+/// `.connection` error naming the last failure, instead of queueing behind a dead server.
 final class RedisConnectionSlot {
     let url: RedisURL
     let options: RedisClient.Options
     private var connection: RedisConnection?
-    private var failures = 0
-    private var nextAttempt: UInt64 = 0
-    private var lastFailure: RedisError?
-    private var random = SystemRandomNumberGenerator()
+    private var backoff: ReconnectBackoff
+
     init(url: RedisURL, options: RedisClient.Options) {
         self.url = url
         self.options = options
+        backoff = ReconnectBackoff(options: options)
     }
 
     /// The open connection, connecting first if there is none or the last one broke.
     func connected() throws(RedisError) -> RedisConnection {
         if let connection, !connection.isBroken { return connection }
         connection = nil
-        let now = monotonicNanoseconds()
-        if failures > 0, now < nextAttempt, let lastFailure {
-            let waitMs = (nextAttempt - now) / 1_000_000
-            throw RedisError(kind: .connection, command: "CONNECT", address: url.address,
-                             message: "server unreachable after \(failures) attempt(s), next attempt in \(waitMs) ms; last error: \(lastFailure.message)")
-        }
+        try backoff.check(address: url.address)
         do {
             let fresh = try RedisConnection(url: url, connectTimeout: options.connectTimeout, commandTimeout: options.commandTimeout)
             connection = fresh
-            failures = 0
-            lastFailure = nil
+            backoff.succeeded()
             return fresh
         } catch {
-            failures += 1
-            lastFailure = error
-            let wait = backoff(afterFailures: failures)
-            nextAttempt = monotonicNanoseconds() + wait
+            backoff.failed(error)
             throw error
         }
     }
@@ -51,14 +39,43 @@ final class RedisConnectionSlot {
     func close() {
         connection = nil
     }
+}
 
-    private func backoff(afterFailures failures: Int) -> UInt64 {
-        let initial = UInt64(max(0, options.initialBackoff.nanoseconds))
-        let maximum = UInt64(max(0, options.maximumBackoff.nanoseconds))
-        let doubled = initial << UInt64(min(failures - 1, 30))
-        let wait = min(doubled, maximum)
-        guard wait > 1 else { return wait }
-        return UInt64.random(in: (wait / 2)...wait, using: &random)
+/// When a connection that keeps failing to open may try again, for both kinds of connection (pooled
+/// threads and event loops): the first attempt after a loss is immediate; each failed attempt doubles the
+/// wait before the next one (from `initialBackoff` up to `maximumBackoff`, with jitter in [wait/2, wait]);
+/// during the wait ``check(address:)`` fails at once naming the last failure. Success resets it.
+struct ReconnectBackoff {
+    private let initial: UInt64
+    private let maximum: UInt64
+    private var failures = 0
+    private var nextAttempt: UInt64 = 0
+    private var lastFailure: RedisError?
+    private var random = SystemRandomNumberGenerator()
+
+    init(options: RedisClient.Options) {
+        initial = UInt64(max(0, options.initialBackoff.nanoseconds))
+        maximum = UInt64(max(0, options.maximumBackoff.nanoseconds))
+    }
+
+    /// Throws while an attempt now would come before the backoff allows it.
+    func check(address: String) throws(RedisError) {
+        let now = monotonicNanoseconds()
+        guard failures > 0, now < nextAttempt, let lastFailure else { return }
+        throw RedisError(kind: .connection, command: "CONNECT", address: address,
+                         message: "server unreachable after \(failures) attempt(s), next attempt in \((nextAttempt - now) / 1_000_000) ms; last error: \(lastFailure.message)")
+    }
+
+    mutating func failed(_ error: RedisError) {
+        failures += 1
+        lastFailure = error
+        let wait = min(initial << UInt64(min(failures - 1, 30)), maximum)
+        nextAttempt = monotonicNanoseconds() + (wait > 1 ? UInt64.random(in: (wait / 2)...wait, using: &random) : wait)
+    }
+
+    mutating func succeeded() {
+        failures = 0
+        lastFailure = nil
     }
 }
 

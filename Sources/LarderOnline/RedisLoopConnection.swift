@@ -34,9 +34,7 @@ final class RedisLoopConnection {
     private var replies: [UnsafeMutableRawPointer?] = []
     private var flushScheduled = false
     private var timeoutCheck: RepeatedTask?
-    private var failures = 0
-    private var nextAttempt = NIODeadline.uptimeNanoseconds(0)
-    private var lastFailure: RedisError?
+    private var backoff: ReconnectBackoff
     private let arena: UnsafeMutablePointer<larder_arena>
     private var reader: UnsafeMutablePointer<redisReader>
 
@@ -44,6 +42,7 @@ final class RedisLoopConnection {
         self.eventLoop = eventLoop
         self.url = url
         self.options = options
+        backoff = ReconnectBackoff(options: options)
         guard let arena = larder_arena_create(), let reader = larder_arena_reader_create(arena) else {
             fatalError("RedisLoopConnection: out of memory creating hiredis' reader")
         }
@@ -69,11 +68,12 @@ final class RedisLoopConnection {
             queued.append(pending)
         } else if let channel {
             write(pending, to: channel)
-        } else if failures > 0, NIODeadline.now() < nextAttempt, let lastFailure {
-            let waitMs = (nextAttempt - .now()).nanoseconds / 1_000_000
-            pending.complete(.failure(RedisError(kind: .connection, command: "CONNECT", address: url.address,
-                message: "server unreachable after \(failures) attempt(s), next attempt in \(waitMs) ms; last error: \(lastFailure.message)")))
         } else {
+            do throws(RedisError) {
+                try backoff.check(address: url.address)
+            } catch {
+                return pending.complete(.failure(error))
+            }
             queued.append(pending)
             connect()
         }
@@ -127,8 +127,7 @@ final class RedisLoopConnection {
             }
         }
         var login = RedisPipeline()
-        if let password = url.password { login.append([Array("AUTH".utf8)] + (url.user.map { [Array($0.utf8)] } ?? []) + [Array(password.utf8)]) }
-        if url.database != 0 { login.append(["SELECT", String(url.database)]) }
+        for command in url.loginCommands { login.append(command) }
         guard !login.isEmpty else { return ready() }
         let deadline = NIODeadline.now() + .nanoseconds(options.connectTimeout.nanoseconds)
         write(Pending(pipeline: login, mayRetry: false, deadline: deadline) { [self] result in
@@ -146,8 +145,7 @@ final class RedisLoopConnection {
 
     private func ready() {
         connecting = false
-        failures = 0
-        lastFailure = nil
+        backoff.succeeded()
         let waiting = queued
         queued.removeAll()
         for pending in waiting { submit(pending) }
@@ -157,11 +155,7 @@ final class RedisLoopConnection {
         connecting = false
         channel?.close(promise: nil)
         channel = nil
-        failures += 1
-        lastFailure = error
-        let initial = max(0, options.initialBackoff.nanoseconds), maximum = max(0, options.maximumBackoff.nanoseconds)
-        let wait = min(initial << Int64(min(failures - 1, 30)), maximum)
-        nextAttempt = .now() + .nanoseconds(wait > 1 ? Int64.random(in: (wait / 2)...wait) : wait)
+        backoff.failed(error)
         let waiting = queued
         queued.removeAll()
         for pending in waiting { pending.complete(.failure(error)) }

@@ -206,3 +206,16 @@ public struct RedisURLError: Error, Sendable, Hashable, CustomStringConvertible 
         "cannot use \"\(url)\" as a Redis URL: \(reason); expected redis://[[user]:password@]host[:port][/db] or unix:///path[?db=N]"
     }
 }
+
+extension RedisURL {
+    /// What a fresh connection sends before anything else: `AUTH [user] password` and `SELECT db`, when
+    /// the URL asks for them.
+    var loginCommands: [[[UInt8]]] {
+        var commands: [[[UInt8]]] = []
+        if let password {
+            commands.append([Array("AUTH".utf8)] + (user.map { [Array($0.utf8)] } ?? []) + [Array(password.utf8)])
+        }
+        if database != 0 { commands.append([Array("SELECT".utf8), Array(String(database).utf8)]) }
+        return commands
+    }
+}

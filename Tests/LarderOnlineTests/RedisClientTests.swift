@@ -159,23 +159,7 @@ struct RedisClientTests {
         let port = try #require(closedLoopbackPort())
         let client = RedisClient(url: RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port)),
                                  options: .init(connections: 1, initialBackoff: .seconds(600), maximumBackoff: .seconds(1200)))
-        do {
-            try await client.ping()
-            Issue.record("nothing listens on port \(port)")
-        } catch let error as RedisError {
-            #expect(error.kind == .connection)
-            #expect(error.command == "CONNECT")
-            #expect(error.address == "127.0.0.1:\(port)")
-        }
-        // Within the backoff window the client does not reconnect; it says when it will.
-        do {
-            try await client.ping()
-            Issue.record("the second attempt must fail during the backoff")
-        } catch let error as RedisError {
-            #expect(error.kind == .connection)
-            #expect(error.message.contains("next attempt in"))
-            #expect(error.message.contains("1 attempt(s)"))
-        }
+        await expectUnreachableThenBackoff(port: port) { try await client.ping() }
     }
 
     @Test func commandTimeoutIsReportedAndTheConnectionReplaced() async throws {

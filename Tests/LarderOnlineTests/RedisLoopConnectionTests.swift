@@ -67,12 +67,8 @@ struct RedisLoopConnectionTests {
             let blocked = redis.pipeline(Self.pipeline(["BLPOP", list, "5"]), retry: .never, on: loop)
             try await Task.sleep(for: .milliseconds(200))
             #expect(try await admin.command("CLIENT", "KILL", "ID", String(second)) == .integer(1))
-            do {
-                _ = try await blocked.get()
-                Issue.record("a call lost with its connection must fail under .never")
-            } catch let error as RedisError {
-                #expect(error.kind == .connection)
-            }
+            let lost = await expectRedisError("a call lost with its connection must fail under .never") { _ = try await blocked.get() }
+            #expect(lost?.kind == .connection)
 
             // In flight and retriable: resent on a fresh connection, where it is answered.
             let third = try #require(try await redis.pipeline(Self.pipeline(["CLIENT", "ID"]), on: loop).get().first?.integer)
@@ -89,14 +85,13 @@ struct RedisLoopConnectionTests {
     func commandTimeout() async throws {
         let list = uniqueName("loop-empty")
         try await Self.withLoop(options: .init(connections: 1, commandTimeout: .milliseconds(150))) { redis, loop in
-            do {
+            let timedOut = await expectRedisError("BLPOP must time out") {
                 _ = try await redis.pipeline(Self.pipeline(["BLPOP", list, "3"]), retry: .never, on: loop).get()
-                Issue.record("BLPOP must time out")
-            } catch let error as RedisError {
-                #expect(error.kind == .timeout)
-                #expect(error.command == "BLPOP")
             }
-            #expect(try await redis.pipeline(Self.pipeline(["PING"]), on: loop).get() == [.status("PONG")])
+            #expect(timedOut?.kind == .timeout)
+            #expect(timedOut?.command == "BLPOP")
+            let pong = try await redis.pipeline(Self.pipeline(["PING"]), on: loop).get()
+            #expect(pong == [.status("PONG")])
         }
     }
 
@@ -105,22 +100,7 @@ struct RedisLoopConnectionTests {
         let port = try #require(closedLoopbackPort())
         let options = RedisClient.Options(connections: 1, initialBackoff: .seconds(600), maximumBackoff: .seconds(1200))
         try await Self.withLoop(url: RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port)), options: options) { redis, loop in
-            do {
-                _ = try await redis.pipeline(Self.pipeline(["PING"]), on: loop).get()
-                Issue.record("nothing listens on port \(port)")
-            } catch let error as RedisError {
-                #expect(error.kind == .connection)
-                #expect(error.command == "CONNECT")
-                #expect(error.address == "127.0.0.1:\(port)")
-            }
-            do {
-                _ = try await redis.pipeline(Self.pipeline(["PING"]), on: loop).get()
-                Issue.record("the second attempt must fail during the backoff")
-            } catch let error as RedisError {
-                #expect(error.kind == .connection)
-                #expect(error.message.contains("next attempt in"))
-                #expect(error.message.contains("1 attempt(s)"))
-            }
+            await expectUnreachableThenBackoff(port: port) { _ = try await redis.pipeline(Self.pipeline(["PING"]), on: loop).get() }
         }
     }
 
@@ -136,14 +116,12 @@ struct RedisLoopConnectionTests {
         #expect(try await admin.command("EXISTS", key) == .integer(0))
         seven.database = 100_000
         try await Self.withLoop(url: seven) { redis, loop in
-            do {
+            let refused = await expectRedisError("an out-of-range database must be refused") {
                 _ = try await redis.pipeline(Self.pipeline(["PING"]), on: loop).get()
-                Issue.record("an out-of-range database must be refused")
-            } catch let error as RedisError {
-                #expect(error.kind == .server)
-                #expect(error.command == "SELECT")
-                #expect(error.message.contains("out of range"))
             }
+            #expect(refused?.kind == .server)
+            #expect(refused?.command == "SELECT")
+            #expect(refused?.message.contains("out of range") == true)
         }
         let sevenAgain = RedisClient(url: try PrivateRedis.url(database: 7), options: .init(connections: 1))
         #expect(try await sevenAgain.command("DEL", key) == .integer(1))

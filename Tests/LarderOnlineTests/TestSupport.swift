@@ -21,6 +21,35 @@ func uniqueName(_ base: String) -> String {
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+/// The `RedisError` that `body` throws; records an issue, and returns nil, when it throws nothing (`expectation`
+/// says what should have failed) or another error.
+func expectRedisError(_ expectation: String, sourceLocation: SourceLocation = #_sourceLocation,
+                      _ body: () async throws -> Void) async -> RedisError? {
+    do {
+        try await body()
+        Issue.record("\(expectation)", sourceLocation: sourceLocation)
+    } catch let error as RedisError {
+        return error
+    } catch {
+        Issue.record("expected a RedisError, got \(error)", sourceLocation: sourceLocation)
+    }
+    return nil
+}
+
+/// The reconnect backoff seen from a client of a closed `port` (both kinds of connection follow it): the first
+/// call fails to connect, the second fails at once during the backoff and says when the next attempt is.
+func expectUnreachableThenBackoff(port: Int, sourceLocation: SourceLocation = #_sourceLocation,
+                                  _ call: () async throws -> Void) async {
+    let first = await expectRedisError("nothing listens on port \(port)", sourceLocation: sourceLocation, call)
+    #expect(first?.kind == .connection, sourceLocation: sourceLocation)
+    #expect(first?.command == "CONNECT", sourceLocation: sourceLocation)
+    #expect(first?.address == "127.0.0.1:\(port)", sourceLocation: sourceLocation)
+    let second = await expectRedisError("the second attempt must fail during the backoff", sourceLocation: sourceLocation, call)
+    #expect(second?.kind == .connection, sourceLocation: sourceLocation)
+    #expect(second?.message.contains("next attempt in") == true, sourceLocation: sourceLocation)
+    #expect(second?.message.contains("1 attempt(s)") == true, sourceLocation: sourceLocation)
+}
+
 /// Equality that treats NaN as equal to NaN with the same bits (stored values are bit-exact).
 func bitwiseEqual(_ a: Value, _ b: Value) -> Bool {
     switch (a, b) {
