@@ -96,6 +96,7 @@ let package = Package(
         .executableTarget(
             name: "HTTPCeilingBenchmark",
             dependencies: [
+                "LarderOnline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 5's figures: `larder serve` under wrk with ../shared/bench/online.lua (1 and 100 rows per request,
 # 2 threads, 16 connections) beside redis-benchmark HMGET of a 7-field hash (plain and -P 16) and two HTTP
-# ceilings (Benchmarks/HTTPCeilingBenchmark: bare SwiftNIO and bare Hummingbird echoing the same body), same run,
+# ceilings (Benchmarks/HTTPCeilingBenchmark: bare SwiftNIO and bare Hummingbird echoing the same body, and the
+# SwiftNIO echo after a lookup's Redis round trip), same run,
 # scale S materialized, data ending at the current hour; then the 1-row lookup again through the router
 # (`--lookups-through-router`). Prints requests/s, latency percentiles, the
 # server's CPU time per request and RSS.
@@ -45,10 +46,11 @@ measure() {
   echo "server CPU per request: $(( ($(cpu "$pid") - before) * 1000000 / tick / requests )) us"
   echo "server RSS: $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) MiB"
 }
-# The ceilings, same body, no lookup: a bare SwiftNIO handler and a bare Hummingbird route echoing it.
-for mode in nio hummingbird; do
+# The ceilings, same body, no lookup: a bare SwiftNIO handler and a bare Hummingbird route echoing it, and
+# the SwiftNIO handler answering only after the Redis round trip a 1-row lookup makes (two HMGETs).
+for mode in nio nio-redis hummingbird; do
   ceiling_port=$(( port + 1 ))
-  "$bin/HTTPCeilingBenchmark" "$mode" "$ceiling_port" >/dev/null 2>&1 &
+  "$bin/HTTPCeilingBenchmark" "$mode" "$ceiling_port" "$LARDER_REDIS_URL" >/dev/null 2>&1 &
   ceiling=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$ceiling_port/" >/dev/null && break; sleep 0.1; done
   measure "$ceiling" "wrk -t2 -c16 -d${seconds}s online.lua 1 row against a bare $mode server echoing the body (ceiling)" \

@@ -1,11 +1,17 @@
-// The HTTP ceilings the 1-row lookup figure is read against (scripts/bench-serve.sh runs both in the same
-// run as the lookups): what a server that does no lookup at all answers per second on this machine, once as
-// a bare SwiftNIO HTTP/1.1 handler and once as a bare Hummingbird 2 route. Both read the whole request
-// body and answer it back, as a lookup must read its body; nothing else happens.
+// The HTTP ceilings the 1-row lookup figure is read against (scripts/bench-serve.sh runs them in the same
+// run as the lookups): what a server that does no lookup at all answers per second on this machine, as a
+// bare SwiftNIO HTTP/1.1 handler and as a bare Hummingbird 2 route. Both read the whole request body and
+// answer it back, as a lookup must read its body; nothing else happens. The third, `nio-redis`, is the
+// SwiftNIO handler plus the Redis round trip a 1-row lookup of two entities makes (two pipelined HMGETs
+// of redis-benchmark's 7-field hash, through the same per-loop connections as `larder serve`), answering
+// only once the replies are in: the most any lookup can serve that reads Redis per request, with no JSON,
+// no registry and no decoding.
 //
 // Usage: HTTPCeilingBenchmark nio|hummingbird PORT
+//        HTTPCeilingBenchmark nio-redis PORT REDIS_URL [HASH_KEY]
 import Dispatch
 import Hummingbird
+import LarderOnline
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -37,14 +43,51 @@ final class EchoHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 }
 
-func runNIO(port: Int) throws {
+/// The echo, sent only after a Redis round trip of two HMGETs completes on the same loop.
+final class RedisEchoHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    private let redis: RedisLoopConnections
+    private let reads: RedisPipeline
+    private var body = ByteBuffer()
+
+    init(redis: RedisLoopConnections, reads: RedisPipeline) {
+        self.redis = redis
+        self.reads = reads
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: body.clear()
+        case .body(var chunk): body.writeBuffer(&chunk)
+        case .end:
+            let answer = body
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            _ = redis.send(reads, on: context.eventLoop) { result in
+                let (handler, context) = bound.value
+                var head = HTTPResponseHead(version: .http1_1, status: (try? result.get()) == 2 ? .ok : .serviceUnavailable)
+                head.headers.add(name: "content-type", value: "application/json")
+                head.headers.add(name: "content-length", value: String(answer.readableBytes))
+                context.write(handler.wrapOutboundOut(.head(head)), promise: nil)
+                context.write(handler.wrapOutboundOut(.body(.byteBuffer(answer))), promise: nil)
+                context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+    }
+}
+
+func runNIO(port: Int, redis: (connections: RedisLoopConnections, reads: RedisPipeline)? = nil) throws {
     let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .serverChannelOption(.backlog, value: 256)
         .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
         .childChannelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                try channel.pipeline.syncOperations.addHandler(EchoHandler())
+                if let redis {
+                    try channel.pipeline.syncOperations.addHandler(RedisEchoHandler(redis: redis.connections, reads: redis.reads))
+                } else {
+                    try channel.pipeline.syncOperations.addHandler(EchoHandler())
+                }
             }
         }
         .bind(host: "127.0.0.1", port: port).wait()
@@ -75,7 +118,16 @@ guard let mode = arguments.first, let port = arguments.dropFirst().first.flatMap
 switch mode {
 case "nio": try runNIO(port: port)
 case "hummingbird": runHummingbird(port: port)
+case "nio-redis":
+    guard let text = arguments.dropFirst(2).first, let url = try? RedisURL(parsing: text) else {
+        print("usage: HTTPCeilingBenchmark nio-redis PORT REDIS_URL [HASH_KEY]")
+        exit(2)
+    }
+    let key = arguments.dropFirst(3).first ?? "bench:hash"
+    var reads = RedisPipeline()
+    for _ in 0..<2 { reads.append(["HMGET", key, "f1", "f2", "f3", "f4", "f5", "f6", "f7"]) }
+    try runNIO(port: port, redis: (RedisLoopConnections(url: url, options: RedisClient.Options()), reads))
 default:
-    print("unknown mode \(mode): use nio or hummingbird")
+    print("unknown mode \(mode): use nio, hummingbird or nio-redis")
     exit(2)
 }

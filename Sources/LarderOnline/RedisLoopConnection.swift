@@ -278,6 +278,19 @@ public final class RedisLoopConnections: Sendable {
         }
     }
 
+    /// Sends `pipeline` through `loop`'s connection (call on `loop`) and calls `complete` there with how
+    /// many replies came back (error replies included), or the error that prevented them: the round trip
+    /// without materializing the replies, as cheap as a lookup's own. `false` when the loop is not of the
+    /// group (`complete` is then not called).
+    ///
+    /// ```swift
+    /// _ = redis.send(pipeline, on: context.eventLoop) { result in ... }   // runs on that loop
+    /// ```
+    public func send(_ pipeline: RedisPipeline, retry: RedisClient.RetryPolicy = .readOnly, on loop: any EventLoop,
+                     _ complete: @escaping (Result<Int, RedisError>) -> Void) -> Bool {
+        submit(pipeline, mayRetry: retry.allows(pipeline), on: loop) { complete($0.map(\.count)) }
+    }
+
     /// Closes every loop's connection; calls waiting for replies fail with a `.usage` error.
     public func close() {
         for box in connections.values {
