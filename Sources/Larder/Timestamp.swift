@@ -72,37 +72,37 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let inDay = us - days * Timestamp.microsecondsPerDay
         let (y, m, d) = civilFromDays(days)
         let secs = inDay / 1_000_000, frac = inDay % 1_000_000
-        func digits(_ value: Int64, _ width: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-                rest %= divisor
-                divisor /= 10
+        // Written into a stack buffer and appended once: appending byte by byte checks the array's
+        // uniqueness and capacity each time, and the lookup response writes a timestamp per value.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { text in
+            var end = 0
+            func digits(_ value: Int64, _ width: Int) {
+                var rest = value
+                for i in stride(from: end + width - 1, through: end, by: -1) {
+                    text[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                end += width
             }
+            func mark(_ c: Unicode.Scalar) {
+                text[end] = UInt8(ascii: c)
+                end += 1
+            }
+            if (0...9999).contains(y) {
+                digits(y, 4)
+            } else {
+                for c in String(y).utf8 { text[end] = c; end += 1 }
+            }
+            mark("-"); digits(m, 2); mark("-"); digits(d, 2)
+            mark("T"); digits(secs / 3600, 2); mark(":"); digits(secs / 60 % 60, 2); mark(":"); digits(secs % 60, 2)
+            switch fractionalDigits {
+            case 0: break
+            case 3: mark("."); digits(frac / 1000, 3)
+            default: mark("."); digits(frac, 6)
+            }
+            mark("Z")
+            bytes.append(contentsOf: UnsafeMutableBufferPointer(rebasing: text[..<end]))
         }
-        if (0...9999).contains(y) { digits(y, 4) } else { bytes.append(contentsOf: String(y).utf8) }
-        bytes.append(UInt8(ascii: "-"))
-        digits(m, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(d, 2)
-        bytes.append(UInt8(ascii: "T"))
-        digits(secs / 3600, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(secs / 60 % 60, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(secs % 60, 2)
-        switch fractionalDigits {
-        case 0: break
-        case 3:
-            bytes.append(UInt8(ascii: "."))
-            digits(frac / 1000, 3)
-        default:
-            bytes.append(UInt8(ascii: "."))
-            digits(frac, 6)
-        }
-        bytes.append(UInt8(ascii: "Z"))
     }
 }
 

@@ -37,15 +37,17 @@ public struct OnlineFeatureRow: Sendable, Hashable {
         self.statuses = statuses
         self.eventTime = eventTime
     }
-
-    /// A row of `count` features that were not found.
-    static func notFound(count: Int) -> OnlineFeatureRow {
-        OnlineFeatureRow(values: Array(repeating: .null, count: count),
-                         statuses: Array(repeating: .notFound, count: count), eventTime: nil)
-    }
 }
 
 extension OnlineFeatureStatus {
     /// The status' position in `allCases`, for counting statuses in a plain array.
-    public var index: Int { Self.allCases.firstIndex(of: self)! }
+    public var index: Int {
+        // A switch, not `allCases.firstIndex`: `allCases` builds an array on every call, and this runs per value.
+        switch self {
+        case .present: 0
+        case .notFound: 1
+        case .nullValue: 2
+        case .outsideMaxAge: 3
+        }
+    }
 }

@@ -42,21 +42,6 @@ public struct OnlineLookup: Sendable {
         }
     }
 
-    /// Column-major answer: the join key columns, then one column per feature in request order.
-    public struct Result: Sendable {
-        public var featureNames: [String]
-        public var columns: [Column]
-        public var rowCount: Int
-        /// The leading columns that echo the request's join keys.
-        public var joinKeyCount: Int
-
-        public struct Column: Sendable {
-            public var values: [Value]
-            public var statuses: [OnlineFeatureStatus]
-            public var eventTimes: [Timestamp?]
-        }
-    }
-
     /// The features a query asks for, checked against the registry.
     public func resolve(_ features: Query.Features) throws(LookupError) -> [FeatureReference] {
         let references: [FeatureReference]
@@ -155,19 +140,9 @@ public struct OnlineLookup: Sendable {
             assemble(try plan.decode(replies))
         }
 
-        func assemble(_ answers: [[OnlineFeatureRow]]) -> Result {
-            var columns: [Result.Column] = []
-            columns.reserveCapacity(shape.featureNames.count)
-            for (_, values) in entities {
-                columns.append(Result.Column(values: values, statuses: Array(repeating: .present, count: rowCount),
-                                             eventTimes: Array(repeating: nil, count: rowCount)))
-            }
-            for (v, f) in shape.columns {
-                let rows = answers[v]
-                columns.append(Result.Column(values: rows.map { $0.values[f] }, statuses: rows.map { $0.statuses[f] },
-                                             eventTimes: rows.map(\.eventTime)))
-            }
-            return Result(featureNames: shape.featureNames, columns: columns, rowCount: rowCount, joinKeyCount: entities.count)
+        func assemble(_ views: [OnlineViewRows]) -> Result {
+            Result(featureNames: shape.featureNames, rowCount: rowCount, keyColumns: entities.map(\.values), views: views,
+                   sources: shape.columns)
         }
     }
 

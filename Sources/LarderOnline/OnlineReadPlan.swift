@@ -1,8 +1,9 @@
 import Larder
 
 /// One view's reads: which features of its layout, their types, the view's key prefix and the HMGET
-/// fields (version first), checked and encoded once — per lookup shape on the serving path.
-struct OnlineViewRead: Sendable {
+/// fields (version first), checked and encoded once — per lookup shape on the serving path. A class:
+/// every lookup's read plan holds its views' reads, and copying one is then a single retain.
+final class OnlineViewRead: Sendable {
     let layout: OnlineViewLayout
     let features: [String]
     let types: [ValueType]
@@ -114,16 +115,15 @@ struct OnlineReadPlan: Sendable {
         self.pipeline = pipeline
     }
 
-    /// Decodes the pipeline's replies (borrowed from hiredis) into one array of rows per view.
-    func decode(_ replies: RedisReplies) throws(OnlineStoreError) -> [[OnlineFeatureRow]] {
-        var result: [[OnlineFeatureRow]] = []
+    /// Decodes the pipeline's replies (borrowed from hiredis) into each view's rows.
+    func decode(_ replies: RedisReplies) throws(OnlineStoreError) -> [OnlineViewRows] {
+        var result: [OnlineViewRows] = []
         result.reserveCapacity(views.count)
         var index = 0
         for view in views {
-            var rows: [OnlineFeatureRow] = []
-            rows.reserveCapacity(view.rowCount)
+            var rows = OnlineViewRows(featureCount: view.read.types.count, reservingRows: view.rowCount)
             for row in 0..<view.rowCount {
-                rows.append(try decodeRow(replies[index], view: view, row: row))
+                try decodeRow(replies[index], view: view, row: row, into: &rows)
                 index += 1
             }
             result.append(rows)
@@ -131,7 +131,7 @@ struct OnlineReadPlan: Sendable {
         return result
     }
 
-    private func decodeRow(_ reply: RedisReplyRef, view: View, row: Int) throws(OnlineStoreError) -> OnlineFeatureRow {
+    private func decodeRow(_ reply: RedisReplyRef, view: View, row: Int, into rows: inout OnlineViewRows) throws(OnlineStoreError) {
         let read = view.read
         let count = read.types.count
         guard reply.isArray, reply.count == count + 1 else {
@@ -139,32 +139,25 @@ struct OnlineReadPlan: Sendable {
             throw OnlineStoreError(kind: .server, view: read.layout.view, row: row, message: message)
         }
         let version = reply[0]
-        if version.isNull { return .notFound(count: count) }
+        if version.isNull { return rows.appendRow(allNull: .notFound, eventTime: nil) }
         guard let eventTime = OnlineKeyLayout.eventTime(fromVersion: version.bytes) else {
             throw OnlineStoreError(kind: .corruptValue, view: read.layout.view, row: row,
                                    message: "the row's version field holds \(version.bytes.count) bytes, not 16; rewrite the view")
         }
         if let oldest = view.oldestServed, eventTime < oldest {
-            return OnlineFeatureRow(values: Array(repeating: .null, count: count),
-                                    statuses: Array(repeating: .outsideMaxAge, count: count), eventTime: eventTime)
+            return rows.appendRow(allNull: .outsideMaxAge, eventTime: eventTime)
         }
-        var values: [Value] = []
-        var statuses: [OnlineFeatureStatus] = []
-        values.reserveCapacity(count)
-        statuses.reserveCapacity(count)
+        rows.beginRow(eventTime: eventTime)
         for f in 0..<count {
             let field = reply[f + 1]
             if field.isNull {
-                values.append(.null)
-                statuses.append(.nullValue)
+                rows.appendFeature(.null, .nullValue)
             } else if let value = OnlineValueCodec.decode(field.bytes, as: read.types[f]) {
-                values.append(value)
-                statuses.append(.present)
+                rows.appendFeature(value, .present)
             } else {
                 throw OnlineStoreError(kind: .corruptValue, view: read.layout.view, feature: read.features[f], row: row,
                                        message: "\(field.bytes.count) stored bytes do not encode a \(read.types[f]); the declared type changed since the row was written: rematerialize the view")
             }
         }
-        return OnlineFeatureRow(values: values, statuses: statuses, eventTime: eventTime)
     }
 }

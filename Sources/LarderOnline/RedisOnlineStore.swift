@@ -113,7 +113,7 @@ public final class RedisOnlineStore: Sendable {
         guard plan.commandCount > 0 else { return requests.map { _ in [] } }
         // HMGET only reads, so resending after a lost connection is safe.
         return try await client.submit(plan.pipeline, retry: .idempotent) { replies in
-            try plan.decode(replies)
+            try plan.decode(replies).map(\.rows)
         }
     }
 }

@@ -162,11 +162,7 @@ public struct FeatureServer: Sendable {
         case .failure(let error):
             throw APIError(.internalServerError, code: "INTERNAL", message: "the lookup failed: \(error)")
         }
-        var statusCounts = [Int](repeating: 0, count: OnlineFeatureStatus.allCases.count)
-        for column in result.columns.dropFirst(result.joinKeyCount) {
-            for status in column.statuses { statusCounts[status.index] += 1 }
-        }
-        state.metrics.observeLookup(rows: result.rowCount, statusCounts: statusCounts)
+        state.metrics.observeLookup(rows: result.rowCount, statusCounts: result.statusCounts)
         return result
     }
 }

@@ -11,17 +11,44 @@ struct JSONText {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    mutating func raw(_ text: String) {
+        // Through the contiguous UTF-8 (one copy) rather than `append(contentsOf: text.utf8)`, which
+        // walks the view element by element.
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// An integer's decimal digits, written without building a `String`.
+    mutating func decimal(_ value: Int64) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var magnitude = value.magnitude
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeMutableBufferPointer(rebasing: digits[start...]))
+        }
+    }
 
     mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        // Names and most values need no escaping: copy them whole.
-        if !text.utf8.contains(where: { $0 < 32 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { utf8 in
             bytes.append(UInt8(ascii: "\""))
-            return
+            // Names and most values need no escaping: copy them whole.
+            if !utf8.contains(where: { $0 < 32 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)
+            } else {
+                escape(utf8)
+            }
+            bytes.append(UInt8(ascii: "\""))
         }
-        for c in text.utf8 {
+    }
+
+    private mutating func escape(_ utf8: UnsafeBufferPointer<UInt8>) {
+        for c in utf8 {
             switch c {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
@@ -34,7 +61,6 @@ struct JSONText {
             default: bytes.append(c)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// `items` as a JSON array, `element` writing each one.
@@ -54,8 +80,8 @@ struct JSONText {
         switch v {
         case .null: raw("null")
         case .bool(let b): raw(b ? "true" : "false")
-        case .int32(let i): raw(String(i))
-        case .int64(let i): raw(String(i))
+        case .int32(let i): decimal(Int64(i))
+        case .int64(let i): decimal(i)
         case .float32(let f): f.isFinite ? raw(String(f)) : raw("null")
         case .float64(let d): d.isFinite ? raw(String(d)) : raw("null")
         case .string(let s): string(s)

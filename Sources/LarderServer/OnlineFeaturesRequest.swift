@@ -51,8 +51,9 @@ struct OnlineFeaturesRequest {
         try requireObject(&reader, path: "entities", expected: #"{"join_key": [values...]}"#)
         var columns: [(name: String, values: [Value])] = []
         try reader.readObject { reader, key throws(JSONReader.Failure) in
-            let path = "entities.\(key)"
-            guard try reader.peek() == .array else { throw try mismatch(&reader, path: path, expected: "a list of values") }
+            // Only errors name the path: building it for every key would cost each request a string.
+            func path() -> String { "entities.\(key)" }
+            guard try reader.peek() == .array else { throw try mismatch(&reader, path: path(), expected: "a list of values") }
             var values: [Value] = []
             try reader.readArray { reader, position throws(JSONReader.Failure) in
                 switch try reader.peek() {
@@ -67,7 +68,7 @@ struct OnlineFeaturesRequest {
                     return
                 default: break
                 }
-                throw reader.shape("\(path)[\(position)]: a join key value must be an integer or a string")
+                throw reader.shape("\(path())[\(position)]: a join key value must be an integer or a string")
             }
             columns.append((key, values))
         }
@@ -77,6 +78,7 @@ struct OnlineFeaturesRequest {
     static func readStrings(_ reader: inout JSONReader, path: String) throws(JSONReader.Failure) -> [String] {
         guard try reader.peek() == .array else { throw try mismatch(&reader, path: path, expected: "a list of strings") }
         var strings: [String] = []
+        strings.reserveCapacity(16)  // feature lists are short: one allocation instead of regrowing
         try reader.readArray { reader, position throws(JSONReader.Failure) in
             guard try reader.peek() == .string else { throw try mismatch(&reader, path: "\(path)[\(position)]", expected: "a string") }
             strings.append(try reader.readString())

@@ -34,6 +34,10 @@ struct TimestampTests {
             let us = Int64(bitPattern: rng.next()) % 8_000_000_000_000_000
             let t = Timestamp(microsecondsSinceEpoch: us)
             #expect(try Timestamp(parsing: t.description) == t)
+            // Fewer digits truncate toward the past, also before 1970.
+            let ms = us - ((us % 1000) + 1000) % 1000, s = us - ((us % 1_000_000) + 1_000_000) % 1_000_000
+            #expect(try Timestamp(parsing: t.iso8601(fractionalDigits: 3)).microsecondsSinceEpoch == ms)
+            #expect(try Timestamp(parsing: t.iso8601(fractionalDigits: 0)).microsecondsSinceEpoch == s)
         }
         #expect(Timestamp(microsecondsSinceEpoch: 1_767_225_600_000_001).description == "2026-01-01T00:00:00.000001Z")
         #expect(Timestamp(microsecondsSinceEpoch: 1_767_229_199_000_000).iso8601(fractionalDigits: 0) == "2026-01-01T00:59:59Z")
