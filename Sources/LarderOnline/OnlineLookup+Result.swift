@@ -19,12 +19,13 @@ extension OnlineLookup {
         public var joinKeyCount: Int { keyColumns.count }
         public var columnCount: Int { featureNames.count }
 
-        let keyColumns: [[Value]]
+        /// The request's entities, as given (kept whole: building columns from them would cost arrays).
+        let keyColumns: [(name: String, values: [Value])]
         let views: [OnlineViewRows]
         /// Per feature column: its view and its position among the view's requested features.
         let sources: [(view: Int, feature: Int)]
 
-        init(featureNames: [String], rowCount: Int, keyColumns: [[Value]], views: [OnlineViewRows], sources: [(view: Int, feature: Int)]) {
+        init(featureNames: [String], rowCount: Int, keyColumns: [(name: String, values: [Value])], views: [OnlineViewRows], sources: [(view: Int, feature: Int)]) {
             self.featureNames = featureNames
             self.rowCount = rowCount
             self.keyColumns = keyColumns
@@ -40,7 +41,7 @@ extension OnlineLookup {
         }
 
         public func value(column: Int, row: Int) -> Value {
-            if column < keyColumns.count { return keyColumns[column][row] }
+            if column < keyColumns.count { return keyColumns[column].values[row] }
             let source = sources[column - keyColumns.count]
             return views[source.view].value(row: row, feature: source.feature)
         }

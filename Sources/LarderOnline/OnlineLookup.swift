@@ -141,7 +141,7 @@ public struct OnlineLookup: Sendable {
         }
 
         func assemble(_ views: [OnlineViewRows]) -> Result {
-            Result(featureNames: shape.featureNames, rowCount: rowCount, keyColumns: entities.map(\.values), views: views,
+            Result(featureNames: shape.featureNames, rowCount: rowCount, keyColumns: entities, views: views,
                    sources: shape.columns)
         }
     }

@@ -95,8 +95,10 @@ struct OnlineReadPlan: Sendable {
     /// The reads of a compiled lookup: one HMGET per view and entity row, with the row's key values
     /// checked against the join keys' types (``OnlineLookup/checkKey(_:type:key:row:)``, which refuses null).
     init(shape: OnlineLookupShape, entities: [(name: String, values: [Value])], rowCount: Int, now: Timestamp) throws(LookupError) {
-        var pipeline = RedisPipeline(reservingCapacity: shape.views.reduce(0) { $0 + rowCount * (64 + $1.read.fields.byteCount) })
+        var pipeline = RedisPipeline(reservingCapacity: shape.views.reduce(0) { $0 + rowCount * (64 + $1.read.fields.byteCount) },
+                                     commands: shape.views.count * rowCount)
         var key: [UInt8] = []
+        key.reserveCapacity(64)
         var views: [View] = []
         views.reserveCapacity(shape.views.count)
         for view in shape.views {

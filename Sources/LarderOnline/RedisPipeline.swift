@@ -17,9 +17,10 @@ public struct RedisPipeline: Sendable {
     var commandStarts: [Int] = []
     @usableFromInline var argumentsLeft = 0
 
-    public init(reservingCapacity bytes: Int = 0) {
+    public init(reservingCapacity bytes: Int = 0, commands: Int = 0) {
         buffer = []
         buffer.reserveCapacity(bytes)
+        commandStarts.reserveCapacity(commands)
     }
 
     /// The number of commands.

@@ -125,6 +125,14 @@ public struct FeatureServer: Sendable {
         try prepare(OnlineFeaturesRequest.decode(body).query())
     }
 
+    /// ``preparedLookup(_:)`` for a connection that remembers its last feature list (see
+    /// ``OnlineFeaturesRequest/decode(_:previousFeatures:)``); `features` is updated to this body's.
+    func preparedLookup(_ body: [UInt8], features: inout OnlineFeaturesRequest.FeatureList?) throws(APIError) -> OnlineLookup.Prepared {
+        let request = try OnlineFeaturesRequest.decode(body, previousFeatures: features)
+        if let list = request.featureList { features = list }
+        return try prepare(request.query())
+    }
+
     func prepare(_ query: OnlineLookup.Query) throws(APIError) -> OnlineLookup.Prepared {
         let lookup = try state.lookup()
         do {

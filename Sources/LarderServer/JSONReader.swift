@@ -152,6 +152,24 @@ struct JSONReader {
         guard consumeWord("null") else { throw syntax("expected null") }
     }
 
+    /// Reads the next value with `read`, unless its text is byte for byte `previous.text` — then it is
+    /// stepped over and `previous.value` returned, decoding nothing. Returns the value with its text.
+    ///
+    /// For values a client repeats on every request (a lookup's feature list). Only arrays, objects and
+    /// strings are matched: their text ends itself, so equal bytes at this position are the same value.
+    mutating func read<T>(reusing previous: (text: [UInt8], value: T)?,
+                          _ read: (inout JSONReader) throws(Failure) -> T) throws(Failure) -> (text: [UInt8], value: T) {
+        let kind = try peek()
+        let start = index
+        if let previous, kind == .array || kind == .object || kind == .string,
+           bytes.count - start >= previous.text.count, bytes[start ..< start + previous.text.count].elementsEqual(previous.text) {
+            index = start + previous.text.count
+            return previous
+        }
+        let value = try read(&self)
+        return (Array(bytes[start ..< index]), value)
+    }
+
     /// Reads and discards the next value, checking its syntax.
     mutating func skipValue() throws(Failure) {
         switch try peek() {

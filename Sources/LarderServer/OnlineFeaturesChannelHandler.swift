@@ -44,6 +44,8 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
     private var readHeld = false
     private var quiesceHeld = false
     private var context: ChannelHandlerContext?
+    /// The last lookup's feature list on this connection, reused while the client repeats it.
+    private var featureList: OnlineFeaturesRequest.FeatureList?
 
     init(server: FeatureServer, redis: RedisLoopConnections) {
         self.server = server
@@ -141,7 +143,7 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         do throws(APIError) {
             try server.checkJSONHead(head.headerFields)
             guard let body else { throw APIError.tooLarge(limit: server.state.configuration.maxBody) }
-            prepared = try server.preparedLookup(Array(body.readableBytesView))
+            prepared = try server.preparedLookup(Array(body.readableBytesView), features: &featureList)
         } catch {
             return respond(.failure(error), head: head, started: started)
         }

@@ -78,7 +78,8 @@ struct OnlineLookupResultTests {
                 sources.append((v, Int(g.next(upperBound: UInt64(views[v].featureCount)))))
             }
             let names = (0..<keys.count + sources.count).map { "c\($0)" }
-            let result = OnlineLookup.Result(featureNames: names, rowCount: rowCount, keyColumns: keys, views: views, sources: sources)
+            let result = OnlineLookup.Result(featureNames: names, rowCount: rowCount, keyColumns: keys.map { (name: "k", values: $0) },
+                                             views: views, sources: sources)
 
             var expected = keys.map { OnlineLookup.Result.Column(values: $0, statuses: Array(repeating: .present, count: rowCount),
                                                                   eventTimes: Array(repeating: nil, count: rowCount)) }

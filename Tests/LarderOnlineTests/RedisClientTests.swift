@@ -183,13 +183,14 @@ struct RedisClientTests {
         let user = uniqueName("user")
         // An ACL user of its own, so no other test's connections are affected.
         _ = try await admin.command("ACL", "SETUSER", user, "on", ">pw-\(user)", "~*", "+@all", "resetchannels")
-        let key = uniqueName("db7")
-        let authed = try RedisClient(url: "redis://\(user):pw-\(user)@\(host):\(port)/7", options: .init(connections: 1))
+        let key = uniqueName("selected-db")
+        let db = PrivateRedis.selectTestDatabase
+        let authed = try RedisClient(url: "redis://\(user):pw-\(user)@\(host):\(port)/\(db)", options: .init(connections: 1))
         #expect(try await authed.command("ACL", "WHOAMI") == .bytes(bytes(user)))
         _ = try await authed.command("SET", key, "in-seven")
-        // SELECT 7 happened: database 0 does not see the key, database 7 does.
+        // SELECT happened: database 0 does not see the key, the selected database does.
         #expect(try await admin.command("EXISTS", key) == .integer(0))
-        let seven = try RedisClient(url: "redis://\(host):\(port)/7", options: .init(connections: 1))
+        let seven = try RedisClient(url: "redis://\(host):\(port)/\(db)", options: .init(connections: 1))
         #expect(try await seven.command("GET", key) == .bytes(bytes("in-seven")))
         _ = try await seven.command("DEL", key)
 

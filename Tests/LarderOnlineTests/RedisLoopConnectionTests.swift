@@ -106,7 +106,7 @@ struct RedisLoopConnectionTests {
 
     @Test("SELECT from the URL applies, and a refused SELECT fails the call with Redis' message")
     func selectFromTheURL() async throws {
-        var seven = try PrivateRedis.url(database: 7)
+        var seven = try PrivateRedis.url(database: PrivateRedis.selectTestDatabase)
         let key = uniqueName("loop-db7")
         try await Self.withLoop(url: seven) { redis, loop in
             let replies = try await redis.pipeline(Self.pipeline(["SET", key, "in-seven"]), retry: .never, on: loop).get()
@@ -123,7 +123,7 @@ struct RedisLoopConnectionTests {
             #expect(refused?.command == "SELECT")
             #expect(refused?.message.contains("out of range") == true)
         }
-        let sevenAgain = RedisClient(url: try PrivateRedis.url(database: 7), options: .init(connections: 1))
+        let sevenAgain = RedisClient(url: try PrivateRedis.url(database: PrivateRedis.selectTestDatabase), options: .init(connections: 1))
         #expect(try await sevenAgain.command("DEL", key) == .integer(1))
     }
 }

@@ -164,3 +164,49 @@ struct JSONReaderTests {
         #expect(answered > 0 && refused > 0, "the mutations reach both outcomes (\(answered) answered, \(refused) refused)")
     }
 }
+
+@Suite("Feature lists repeated on a connection")
+struct RepeatedFeatureListTests {
+    static func body(_ features: String, driver: Int = 1001) -> [UInt8] {
+        Array(#"{"features": \#(features), "entities": {"driver_id": [\#(driver)]}}"#.utf8)
+    }
+
+    @Test("a repeated list is taken from the previous request; any other text is decoded afresh (property)")
+    func reuse() throws {
+        var g = SplitMix64(seed: 41)
+        let names = ["driver_stats:conv_rate", "driver_stats:acc_rate", "customer_stats:current_balance", "a:b", "a:b\\u0063"]
+        var previous: OnlineFeaturesRequest.FeatureList?
+        var reused = 0
+        for _ in 0..<500 {
+            // Few distinct lists, so repeats happen, with spacing variants that must not be confused.
+            let count = Int(g.next(upperBound: UInt64(3))) + 1
+            let list = (0..<count).map { _ in "\"\(names[Int(g.next(upperBound: UInt64(names.count)))])\"" }
+            let repeated = previous.map { String(decoding: $0.text, as: UTF8.self) }
+            let text = g.next(upperBound: UInt64(2)) == 0 && repeated != nil
+                ? repeated! : "[" + list.joined(separator: g.next(upperBound: UInt64(2)) == 0 ? "," : ", ") + "]"
+            let driver = Int(g.next(upperBound: UInt64(100)))
+            let fresh = try OnlineFeaturesRequest.decode(Self.body(text, driver: driver))
+            let request = try OnlineFeaturesRequest.decode(Self.body(text, driver: driver), previousFeatures: previous)
+            if let previous, previous.text == Array(text.utf8) {
+                reused += 1
+                #expect(request.featureList?.value == previous.value)
+            }
+            #expect(request.features == fresh.features)
+            #expect(request.featureList?.text == Array(text.utf8))
+            #expect(request.entities.map(\.name) == ["driver_id"])
+            #expect(request.entities.first?.values == [.int64(Int64(driver))])
+            previous = request.featureList
+        }
+        #expect(reused > 150)
+    }
+
+    @Test("a list that only starts like the previous one, or a syntax error after it, is not taken for it")
+    func prefixes() throws {
+        let first = try OnlineFeaturesRequest.decode(Self.body(#"["v:a"]"#))
+        let longer = try OnlineFeaturesRequest.decode(Self.body(#"["v:a", "v:b"]"#), previousFeatures: first.featureList)
+        #expect(longer.features == ["v:a", "v:b"])
+        let string = try? OnlineFeaturesRequest.decode(Self.body(#"["v:a"]"#).dropLast(2) + Array("]".utf8), previousFeatures: first.featureList)
+        #expect(string == nil)
+        #expect(throws: APIError.self) { try OnlineFeaturesRequest.decode(Array(#"{"features": ["v:a"] "entities": {}}"#.utf8), previousFeatures: first.featureList) }
+    }
+}

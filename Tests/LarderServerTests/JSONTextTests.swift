@@ -47,7 +47,7 @@ struct JSONTextTests {
         rows.appendFeature(.null, .nullValue)
         rows.appendRow(allNull: .notFound, eventTime: nil)
         let result = OnlineLookup.Result(featureNames: ["driver_id", "acc_rate", "conv_rate"], rowCount: 2,
-                                         keyColumns: [[.int64(1001), .int64(-7)]], views: [rows], sources: [(0, 1), (0, 0)])
+                                         keyColumns: [(name: "driver_id", values: [.int64(1001), .int64(-7)])], views: [rows], sources: [(0, 1), (0, 0)])
         let text = String(decoding: OnlineFeaturesResponse.json(result), as: UTF8.self)
         #expect(text == #"{"metadata":{"feature_names":["driver_id","acc_rate","conv_rate"]},"results":["#
             + #"{"values":[1001,-7],"statuses":["PRESENT","PRESENT"],"event_timestamps":["1970-01-01T00:00:00Z","1970-01-01T00:00:00Z"]},"#

@@ -29,6 +29,10 @@ public enum PrivateRedis {
         return url
     }
 
+    /// A database no test flushes, for tests that check SELECT with keys of their own (the crash
+    /// harness flushes 6–9, which are its own).
+    public static let selectTestDatabase = 12
+
     /// ``url(database:)`` as `redis://host:port/db` text, for the environment of a `larder` process.
     public static func text(database: Int? = nil) throws -> String {
         let url = try url(database: database)
