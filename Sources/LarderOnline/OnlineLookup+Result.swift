@@ -72,11 +72,16 @@ extension OnlineLookup {
         /// ``OnlineFeatureStatus/index``.
         public var statusCounts: [Int] {
             var counts = [Int](repeating: 0, count: OnlineFeatureStatus.allCases.count)
+            addStatusCounts(to: &counts)
+            return counts
+        }
+
+        /// Adds ``statusCounts`` to `counts` (as long as `OnlineFeatureStatus.allCases`), building no array.
+        public func addStatusCounts(to counts: inout [Int]) {
             for source in sources {
                 let rows = views[source.view]
                 for row in 0..<rowCount { counts[rows.status(row: row, feature: source.feature).index] += 1 }
             }
-            return counts
         }
     }
 }

@@ -170,7 +170,7 @@ public struct FeatureServer: Sendable {
         case .failure(let error):
             throw APIError(.internalServerError, code: "INTERNAL", message: "the lookup failed: \(error)")
         }
-        state.metrics.observeLookup(rows: result.rowCount, statusCounts: result.statusCounts)
+        state.metrics.observeLookup(result)
         return result
     }
 }

@@ -29,8 +29,9 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         case idle
         /// Passing a routed request's parts on to the router.
         case forwarding
-        /// Reading a lookup's body; `nil` once it went over `--max-body` (the rest is discarded).
-        case reading(head: HTTPRequest, body: ByteBuffer?, started: UInt64)
+        /// Reading a lookup's body; `nil` once it went over `--max-body` (the rest is discarded). Bytes,
+        /// not a buffer: the JSON reader takes bytes, and collecting them here saves a copy.
+        case reading(head: HTTPRequest, body: [UInt8]?, started: UInt64)
         /// The lookup is at Redis.
         case answering
     }
@@ -110,7 +111,7 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         switch (state, part) {
         case (.idle, .head(let head)):
             if Self.isLookup(head) {
-                state = .reading(head: head, body: context.channel.allocator.buffer(capacity: 0), started: DispatchTime.now().uptimeNanoseconds)
+                state = .reading(head: head, body: [], started: DispatchTime.now().uptimeNanoseconds)
             } else {
                 routedResponsesOwed += 1
                 state = .forwarding
@@ -121,10 +122,10 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
             context.fireChannelRead(wrapInboundOut(part))
         case (.forwarding, _), (.idle, _):
             context.fireChannelRead(wrapInboundOut(part))
-        case (.reading(let head, var body, let started), .body(var bytes)):
+        case (.reading(let head, var body, let started), .body(let bytes)):
             state = .answering  // no copy-on-write of `body` while it is appended to
-            if body != nil, body!.readableBytes + bytes.readableBytes <= server.state.configuration.maxBody {
-                body!.writeBuffer(&bytes)
+            if body != nil, body!.count + bytes.readableBytes <= server.state.configuration.maxBody {
+                body!.append(contentsOf: bytes.readableBytesView)
             } else {
                 body = nil
             }
@@ -137,13 +138,13 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         }
     }
 
-    private func answer(head: HTTPRequest, body: ByteBuffer?, started: UInt64, context: ChannelHandlerContext) {
+    private func answer(head: HTTPRequest, body: [UInt8]?, started: UInt64, context: ChannelHandlerContext) {
         let server = self.server
         let prepared: OnlineLookup.Prepared
         do throws(APIError) {
             try server.checkJSONHead(head.headerFields)
             guard let body else { throw APIError.tooLarge(limit: server.state.configuration.maxBody) }
-            prepared = try server.preparedLookup(Array(body.readableBytesView), features: &featureList)
+            prepared = try server.preparedLookup(body, features: &featureList)
         } catch {
             return respond(.failure(error), head: head, started: started)
         }

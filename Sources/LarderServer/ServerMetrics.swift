@@ -1,5 +1,5 @@
 import Foundation
-import LarderOnline
+public import LarderOnline
 import Synchronization
 
 /// The server's counters and latency histograms, written in Prometheus' text format by `GET /metrics`.
@@ -68,11 +68,11 @@ public final class ServerMetrics: @unchecked Sendable {
 
     /// Counts one answered lookup: its Redis round trip, its entity rows, and how many values it
     /// answered with each status.
-    public func observeLookup(rows: Int, statusCounts: [Int]) {
+    public func observeLookup(_ result: OnlineLookup.Result) {
         lock.withLock {
             lookups.roundTrips += 1
-            lookups.entities += rows
-            for (i, n) in statusCounts.enumerated() { lookups.statuses[i] += n }
+            lookups.entities += result.rowCount
+            result.addStatusCounts(to: &lookups.statuses)
         }
     }
 
