@@ -1,4 +1,4 @@
-public import Larder
+import Larder
 
 /// The decoded reads of one view for a lookup's entity rows, flat: `values` and `statuses` row after
 /// row (the requested features of each row in order), one event time per row.
@@ -10,13 +10,13 @@ public import Larder
 /// rows.value(row: 0, feature: 1)   // the second requested feature of the first entity row
 /// rows.row(0)                      // the same row as an OnlineFeatureRow
 /// ```
-public struct OnlineViewRows: Sendable, Hashable {
+struct OnlineViewRows: Sendable, Hashable {
     /// Requested features per row.
-    public let featureCount: Int
-    public private(set) var values: [Value] = []
-    public private(set) var statuses: [OnlineFeatureStatus] = []
+    let featureCount: Int
+    private(set) var values: [Value] = []
+    private(set) var statuses: [OnlineFeatureStatus] = []
     /// The stored row's event time (also for `OUTSIDE_MAX_AGE`), `nil` when not found.
-    public private(set) var eventTimes: [Timestamp?] = []
+    private(set) var eventTimes: [Timestamp?] = []
 
     init(featureCount: Int, reservingRows rows: Int) {
         self.featureCount = featureCount
@@ -25,13 +25,13 @@ public struct OnlineViewRows: Sendable, Hashable {
         eventTimes.reserveCapacity(rows)
     }
 
-    public var rowCount: Int { eventTimes.count }
+    var rowCount: Int { eventTimes.count }
 
-    public func value(row: Int, feature: Int) -> Value { values[row * featureCount + feature] }
-    public func status(row: Int, feature: Int) -> OnlineFeatureStatus { statuses[row * featureCount + feature] }
+    func value(row: Int, feature: Int) -> Value { values[row * featureCount + feature] }
+    func status(row: Int, feature: Int) -> OnlineFeatureStatus { statuses[row * featureCount + feature] }
 
     /// Row `row` with its own arrays, for callers that keep rows apart.
-    public func row(_ row: Int) -> OnlineFeatureRow {
+    func row(_ row: Int) -> OnlineFeatureRow {
         let range = row * featureCount ..< (row + 1) * featureCount
         return OnlineFeatureRow(values: Array(values[range]), statuses: Array(statuses[range]), eventTime: eventTimes[row])
     }

@@ -122,7 +122,8 @@ public struct FeatureServer: Sendable {
     /// Reads a `/get-online-features` body and checks it against the registry (400 for bad input, 503
     /// before any registry version is loaded).
     func preparedLookup(_ body: [UInt8]) throws(APIError) -> OnlineLookup.Prepared {
-        try prepare(OnlineFeaturesRequest.decode(body).query())
+        var noPreviousList: OnlineFeaturesRequest.FeatureList?
+        return try preparedLookup(body, features: &noPreviousList)
     }
 
     /// ``preparedLookup(_:)`` for a connection that remembers its last feature list (see
