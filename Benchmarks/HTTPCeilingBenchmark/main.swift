@@ -20,12 +20,17 @@ import NIOPosix
 import Glibc
 #endif
 
-/// Echoes each request's body (or a constant for a bodiless GET) straight from the channel pipeline.
+/// Echoes each request's body (or a constant for a bodiless GET) straight from the channel pipeline; with
+/// `redis`, only once that Redis round trip has completed on the same loop.
 final class EchoHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
+    typealias RedisRoundTrip = (connections: RedisLoopConnections, reads: RedisPipeline)
+    private let redis: RedisRoundTrip?
     private var body = ByteBuffer()
     private static let constant = ByteBuffer(string: "{\"status\":\"ok\"}\n")
+
+    init(redis: RedisRoundTrip? = nil) { self.redis = redis }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -33,61 +38,33 @@ final class EchoHandler: ChannelInboundHandler, @unchecked Sendable {
         case .body(var chunk): body.writeBuffer(&chunk)
         case .end:
             let answer = body.readableBytes > 0 ? body : Self.constant
-            var head = HTTPResponseHead(version: .http1_1, status: .ok)
-            head.headers.add(name: "content-type", value: "application/json")
-            head.headers.add(name: "content-length", value: String(answer.readableBytes))
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(answer))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        }
-    }
-}
-
-/// The echo, sent only after a Redis round trip of two HMGETs completes on the same loop.
-final class RedisEchoHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-    private let redis: RedisLoopConnections
-    private let reads: RedisPipeline
-    private var body = ByteBuffer()
-
-    init(redis: RedisLoopConnections, reads: RedisPipeline) {
-        self.redis = redis
-        self.reads = reads
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head: body.clear()
-        case .body(var chunk): body.writeBuffer(&chunk)
-        case .end:
-            let answer = body
+            guard let redis else { return write(answer, status: .ok, context: context) }
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            _ = redis.send(reads, on: context.eventLoop) { result in
+            _ = redis.connections.send(redis.reads, on: context.eventLoop) { result in
                 let (handler, context) = bound.value
-                var head = HTTPResponseHead(version: .http1_1, status: (try? result.get()) == 2 ? .ok : .serviceUnavailable)
-                head.headers.add(name: "content-type", value: "application/json")
-                head.headers.add(name: "content-length", value: String(answer.readableBytes))
-                context.write(handler.wrapOutboundOut(.head(head)), promise: nil)
-                context.write(handler.wrapOutboundOut(.body(.byteBuffer(answer))), promise: nil)
-                context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
+                handler.write(answer, status: (try? result.get()) == redis.reads.count ? .ok : .serviceUnavailable, context: context)
             }
         }
     }
+
+    private func write(_ answer: ByteBuffer, status: HTTPResponseStatus, context: ChannelHandlerContext) {
+        var head = HTTPResponseHead(version: .http1_1, status: status)
+        head.headers.add(name: "content-type", value: "application/json")
+        head.headers.add(name: "content-length", value: String(answer.readableBytes))
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(answer))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
 }
 
-func runNIO(port: Int, redis: (connections: RedisLoopConnections, reads: RedisPipeline)? = nil) throws {
+func runNIO(port: Int, redis: EchoHandler.RedisRoundTrip? = nil) throws {
     let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .serverChannelOption(.backlog, value: 256)
         .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
         .childChannelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                if let redis {
-                    try channel.pipeline.syncOperations.addHandler(RedisEchoHandler(redis: redis.connections, reads: redis.reads))
-                } else {
-                    try channel.pipeline.syncOperations.addHandler(EchoHandler())
-                }
+                try channel.pipeline.syncOperations.addHandler(EchoHandler(redis: redis))
             }
         }
         .bind(host: "127.0.0.1", port: port).wait()

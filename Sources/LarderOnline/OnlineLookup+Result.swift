@@ -68,15 +68,8 @@ extension OnlineLookup {
         /// Every column, join keys first.
         public var columns: [Column] { (0..<columnCount).map(column) }
 
-        /// How many feature values (join keys aside) came back with each status, indexed by
-        /// ``OnlineFeatureStatus/index``.
-        public var statusCounts: [Int] {
-            var counts = [Int](repeating: 0, count: OnlineFeatureStatus.allCases.count)
-            addStatusCounts(to: &counts)
-            return counts
-        }
-
-        /// Adds ``statusCounts`` to `counts` (as long as `OnlineFeatureStatus.allCases`), building no array.
+        /// Adds how many feature values (join keys aside) came back with each status to `counts`, indexed by
+        /// ``OnlineFeatureStatus/index`` (as long as `OnlineFeatureStatus.allCases`).
         public func addStatusCounts(to counts: inout [Int]) {
             for source in sources {
                 let rows = views[source.view]

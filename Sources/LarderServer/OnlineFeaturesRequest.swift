@@ -6,13 +6,13 @@ import LarderOnline
 /// `"entities": {"join_key": [values...]}` and optional `"full_feature_names": true`.
 /// Unknown members are ignored, as Feast does.
 struct OnlineFeaturesRequest {
-    var features: [String]?
     var featureService: String?
     /// Join key columns in the request's order (Feast answers them in that order).
     var entities: [(name: String, values: [Value])]
     var fullFeatureNames = false
     /// The `features` list with its text, for the next request on the connection to reuse.
     var featureList: FeatureList?
+    var features: [String]? { featureList?.value }
 
     /// A decoded `features` list and the JSON text it came from.
     typealias FeatureList = (text: [UInt8], value: [String])
@@ -52,8 +52,8 @@ struct OnlineFeaturesRequest {
         guard let entities else {
             throw APIError.badRequest("INVALID_REQUEST", #"entities is missing: give {"entities": {"join_key": [values...]}}"#)
         }
-        return OnlineFeaturesRequest(features: featureList?.value, featureService: service, entities: entities,
-                                     fullFeatureNames: full ?? false, featureList: featureList)
+        return OnlineFeaturesRequest(featureService: service, entities: entities, fullFeatureNames: full ?? false,
+                                     featureList: featureList)
     }
 
     /// `"entities": {"join_key": [values...], ...}`: each value an integer, a string or null (the lookup
