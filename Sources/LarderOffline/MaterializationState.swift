@@ -10,21 +10,6 @@ public struct MaterializationState: Sendable {
 
     public init(database: SQLiteDatabase) throws {
         self.database = database
-        try database.withConnection { db in
-            try db.execute("""
-                CREATE TABLE IF NOT EXISTS watermarks (
-                    view       TEXT PRIMARY KEY,
-                    watermark  INTEGER NOT NULL,
-                    updated_at INTEGER NOT NULL
-                );
-                CREATE TABLE IF NOT EXISTS view_locks (
-                    view        TEXT PRIMARY KEY,
-                    pid         INTEGER NOT NULL,
-                    holder      TEXT NOT NULL,
-                    acquired_at INTEGER NOT NULL
-                );
-                """)
-        }
     }
 
     public func watermark(view: String) throws -> Timestamp? {

@@ -9,39 +9,6 @@ public struct OfflineCatalog: Sendable {
 
     public init(database: SQLiteDatabase) throws {
         self.database = database
-        try database.withConnection { db in
-            // A store written before cleanup was tracked per job may hold orphans no pending row names:
-            // the "*" row asks the next cleanup to walk the whole tree once.
-            let upgrading = try db.queryFirst("SELECT name FROM sqlite_master WHERE name = 'offline_files'") != nil
-                && db.queryFirst("SELECT name FROM sqlite_master WHERE name = 'offline_pending'") == nil
-            try db.execute("""
-                CREATE TABLE IF NOT EXISTS offline_files (
-                    view         TEXT NOT NULL,
-                    day          INTEGER NOT NULL,
-                    path         TEXT NOT NULL UNIQUE,
-                    row_count    INTEGER NOT NULL,
-                    min_event    INTEGER,
-                    max_event    INTEGER,
-                    job_id       INTEGER NOT NULL,
-                    committed_at INTEGER NOT NULL,
-                    PRIMARY KEY (view, day)
-                );
-                CREATE TABLE IF NOT EXISTS offline_intervals (
-                    view         TEXT NOT NULL,
-                    start        INTEGER NOT NULL,
-                    end          INTEGER NOT NULL,
-                    job_id       INTEGER NOT NULL,
-                    committed_at INTEGER NOT NULL
-                );
-                CREATE TABLE IF NOT EXISTS offline_pending (
-                    job_id       INTEGER NOT NULL,
-                    view         TEXT NOT NULL,
-                    day          INTEGER NOT NULL,
-                    PRIMARY KEY (job_id, view, day)
-                );
-                """)
-            if upgrading { try db.execute("INSERT OR IGNORE INTO offline_pending VALUES (0, '*', 0)") }
-        }
     }
 
     /// One committed file.

@@ -51,14 +51,6 @@ public struct SnapshotStore: Sendable {
     public init(home: String, database: SQLiteDatabase) throws {
         self.home = home
         self.database = database
-        try database.withConnection { db in
-            try db.execute("""
-                CREATE TABLE IF NOT EXISTS snapshots (
-                    name TEXT PRIMARY KEY,
-                    entry TEXT NOT NULL
-                )
-                """)
-        }
     }
 
     public enum SaveOutcome: Sendable, Equatable {

@@ -27,25 +27,6 @@ public struct JobLog: Sendable {
 
     public init(database: SQLiteDatabase) throws {
         self.database = database
-        try database.withConnection { db in
-            try db.execute("""
-                CREATE TABLE IF NOT EXISTS jobs (
-                    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-                    trigger      TEXT NOT NULL,
-                    views        TEXT NOT NULL,
-                    start        INTEGER NOT NULL,
-                    end          INTEGER NOT NULL,
-                    status       TEXT NOT NULL,
-                    started_at   INTEGER NOT NULL,
-                    finished_at  INTEGER,
-                    rows_read    INTEGER NOT NULL DEFAULT 0,
-                    rows_offline INTEGER NOT NULL DEFAULT 0,
-                    rows_online  INTEGER NOT NULL DEFAULT 0,
-                    error        TEXT,
-                    pid          INTEGER NOT NULL
-                )
-                """)
-        }
     }
 
     /// Records a new running job and returns its id.

@@ -20,22 +20,13 @@ public final class Registry: Sendable {
     /// The registry file inside a state directory.
     public static func path(home: String) -> String { home + "/registry.db" }
 
-    /// Opens the registry in `home`, creating the directory and the tables when missing.
+    /// Opens the registry in `home`, creating the directory when missing and bringing the file's tables up to
+    /// this build's schema (``RegistrySchema``); a file from a newer Larder throws ``RegistrySchemaError``.
     public init(home: String) throws {
         self.home = home
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         database = try SQLiteDatabase(path: Self.path(home: home))
-        try database.withConnection { db in
-            try db.execute("""
-                CREATE TABLE IF NOT EXISTS registry_versions (
-                    version      INTEGER PRIMARY KEY,
-                    content_hash TEXT NOT NULL,
-                    applied_at   INTEGER NOT NULL,
-                    spec         TEXT NOT NULL,
-                    changes      TEXT NOT NULL
-                )
-                """)
-        }
+        try database.withConnection { try RegistrySchema.migrate($0) }
     }
 
     /// The canonical JSON of a spec: sorted keys, so equal definitions give equal bytes.

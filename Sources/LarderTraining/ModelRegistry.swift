@@ -23,46 +23,15 @@ public struct ModelRegistry: Sendable {
     public let home: String
     public let database: SQLiteDatabase
 
-    static let schema = """
-        CREATE TABLE IF NOT EXISTS models (
-            name TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            kind TEXT NOT NULL,
-            label TEXT NOT NULL,
-            snapshot TEXT NOT NULL,
-            snapshot_hash TEXT NOT NULL,
-            registry_version INTEGER NOT NULL,
-            features TEXT NOT NULL,
-            options TEXT NOT NULL,
-            metrics TEXT NOT NULL,
-            baseline TEXT NOT NULL,
-            train_rows INTEGER NOT NULL,
-            validation_rows INTEGER NOT NULL,
-            artifact_sha256 TEXT NOT NULL,
-            artifact_path TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            stage TEXT NOT NULL DEFAULT 'none' CHECK (stage IN ('none', 'production', 'archived')),
-            PRIMARY KEY (name, version)
-        );
-        CREATE UNIQUE INDEX IF NOT EXISTS models_one_production ON models(name) WHERE stage = 'production';
-        """
-
-    /// Opens the registry, creating its table if needed (synchronously: for command-line code).
+    /// The models of `database` (a ``Registry``'s, whose schema has the `models` table).
     public init(home: String, database: SQLiteDatabase) throws {
         self.home = home
         self.database = database
-        try database.withConnection { try $0.execute(Self.schema) }
     }
 
-    private init(unchecked home: String, database: SQLiteDatabase) {
-        self.home = home
-        self.database = database
-    }
-
-    /// Opens the registry with the table created on the database's queue (for async code and servers).
+    /// The same, for async code and servers.
     public static func open(home: String, database: SQLiteDatabase) async throws -> ModelRegistry {
-        try await database.read { try $0.execute(schema) }
-        return ModelRegistry(unchecked: home, database: database)
+        try ModelRegistry(home: home, database: database)
     }
 
     /// What ``register(_:now:)`` stores: the trained artifact with its lineage and evaluation.

@@ -82,8 +82,9 @@ struct OfflineCleanupTests {
     func untrackedStoreIsWalkedOnce() throws {
         let f = try OfflineFixture(); defer { f.remove() }
         let m = try materialized(f)
-        try m.store.catalog.database.withConnection { db in try db.execute("DROP TABLE offline_pending") }
-        let reopened = try OfflineStore(home: f.home, database: m.store.catalog.database)
+        // As a registry.db from before schema versions and pending tracking: migration 1 notices.
+        try m.store.catalog.database.withConnection { db in try db.execute("DROP TABLE offline_pending; PRAGMA user_version = 0") }
+        let reopened = try OfflineStore(home: f.home, database: try Registry(home: f.home).database)
         #expect(try reopened.catalog.pending().map(\.view) == ["*"])
 
         let stray = try plantStray(f)
