@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let state = ServerState(registry: registry, client: try project.redisClient(), configuration: configuration,
                                 repository: project.repository, pushBuffer: pushBuffer, materializer: materializer)
         try await state.reload()
-        print("larder serving on http://\(host):\(port) (registry version \(state.version.map(String.init) ?? "none"), Redis \(options.redisURL))")
+        print("larder serving on http://\(host):\(port) (registry version \(state.version.map(String.init) ?? "none"), Redis \(state.client.url))")
         var services: [any Service] = []
         if !noScheduler {
             let scheduler = try ScheduledMaterialization.scheduler(project: project, repository: try project.appliedRepository().0, every: try schedulePeriod.period())

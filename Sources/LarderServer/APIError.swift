@@ -7,11 +7,14 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
+    /// Headers the answer carries besides the content type (e.g. `Retry-After` on a 503).
+    public var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
     }
 
     public static func badRequest(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code: code, message: message) }
@@ -36,6 +39,8 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+        var fields: HTTPFields = [.contentType: "application/json"]
+        fields.append(contentsOf: headers)
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
     }
 }

@@ -158,18 +158,20 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
     private func respond(_ answer: Result<[UInt8], APIError>, head: HTTPRequest, started: UInt64) {
         let status: HTTPResponse.Status
         let bytes: [UInt8]
+        var extraHeaders: HTTPFields = [:]
         switch answer {
         case .success(let json): (status, bytes) = (.ok, json)
-        case .failure(let error): (status, bytes) = (error.status, error.json)
+        case .failure(let error): (status, bytes, extraHeaders) = (error.status, error.json, error.headers)
         }
         server.state.metrics.observeRequest(route: Self.path, status: status.code,
                                             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         server.state.metrics.countEventLoopLookup()
         state = .idle
         guard let context else { return }  // the connection closed meanwhile
-        let response = HTTPResponse(status: status, headerFields: [
+        var response = HTTPResponse(status: status, headerFields: [
             .contentType: "application/json", .contentLength: String(bytes.count), .server: FeatureServer.serverName,
         ])
+        response.headerFields.append(contentsOf: extraHeaders)
         context.write(wrapOutboundOut(.head(response)), promise: nil)
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
