@@ -12,7 +12,7 @@ extension APIError {
         switch error {
         case let error as RedisError where error.isTransient:
             self.init(.serviceUnavailable, code: "ONLINE_STORE_UNAVAILABLE",
-                      message: "the online store cannot answer now (\(error)); retry: lookups resume by themselves when Redis is back",
+                      message: "the online store is not answering (\(error)); lookups resume by themselves when Redis is back",
                       headers: [.retryAfter: Self.onlineStoreRetryAfter])
         case let error as OnlineStoreError where error.kind == .unavailable:
             self.init(.serviceUnavailable, code: "ONLINE_STORE_UNAVAILABLE", message: "the online store cannot answer now (\(error)); retry",
