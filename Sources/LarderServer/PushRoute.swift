@@ -52,6 +52,8 @@ extension FeatureServer {
             rows = try await ingestion.push(view: view, batch: batch, to: destination)
         } catch let error as RedisError {
             throw APIError(.serviceUnavailable, code: "ONLINE_STORE_UNAVAILABLE", message: "the online store is not answering (\(error))")
+        } catch let error as OfflinePushError {
+            throw APIError(.serviceUnavailable, code: "OFFLINE_STORE_UNAVAILABLE", message: error.description)
         }
         state.metrics.add("larder_pushed_rows_total{view=\"\(view.name)\"}", Double(rows))
         return Response(status: .ok, headers: [.contentType: "application/json"],
@@ -59,17 +61,12 @@ extension FeatureServer {
     }
 }
 
-/// Commits buffered offline pushes every second when due, and everything on shutdown.
+/// On shutdown, waits until every offline push in flight is committed (or refused) before the server stops.
 struct PushFlushService: Service {
     let buffer: OfflinePushBuffer
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                try? await buffer.flushDue()
-            }
-        }
-        try await buffer.flushDue(all: true)
+        try? await gracefulShutdown()
+        await buffer.drain()
     }
 }
