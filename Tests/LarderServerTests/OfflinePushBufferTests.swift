@@ -58,7 +58,7 @@ struct OfflinePushBufferTests {
         return path
     }
 
-    @Test("a failing flush keeps its rows, retries with backoff, and answers the push once a retry commits")
+    @Test("a failing flush keeps its rows, retries with backoff, and answers the push once a retry commits", .timeLimit(.minutes(1)))
     func failingFlushIsRetried() async throws {
         let f = try Self.fixture(); defer { f.remove() }
         let blocker = try Self.blockDay(f)
