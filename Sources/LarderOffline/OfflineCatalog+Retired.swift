@@ -47,6 +47,24 @@ extension OfflineCatalog {
         }
     }
 
+    /// Whether the catalog names `path`, live or retired, now.
+    func isKnown(_ path: String) throws -> Bool {
+        try database.withConnection { db in
+            try db.queryFirst("SELECT 1 FROM offline_files WHERE path = ?1 UNION ALL SELECT 1 FROM offline_retired WHERE path = ?1",
+                              [.text(path)]) != nil
+        }
+    }
+
+    /// Whether job `id` is still running in a live process (it may be writing files right now).
+    func jobIsRunning(_ id: Int64) throws -> Bool {
+        try database.withConnection { db in
+            guard let pid = try db.queryFirst("SELECT pid FROM jobs WHERE id = ? AND status = 'running'", [.integer(id)])?[0].int64 else {
+                return false
+            }
+            return JobLog.processExists(Int32(truncatingIfNeeded: pid))
+        }
+    }
+
     func allKnownPaths() throws -> Set<String> {
         try database.withConnection { db in
             Set(try db.query("SELECT path FROM offline_files UNION SELECT path FROM offline_retired").compactMap { $0[0].string })

@@ -10,8 +10,10 @@ extension OfflineStore {
 
     static func fileName(role: String, jobID: Int64) -> String { "\(role)-j\(jobID).parquet" }
 
-    /// The job a file name belongs to, if it is one of ours.
-    static func jobID(inFileName name: String) -> Int64? {
+    /// The job a file name belongs to, if it is one of ours (a file being written has a temporary name
+    /// `.<name>.tmp-…`).
+    static func jobID(inFileName fileName: String) -> Int64? {
+        let name = fileName.hasPrefix(".") ? String(fileName.dropFirst()) : fileName
         for role in fileRoles {
             guard name.hasPrefix(role + "-j") else { continue }
             return Int64(name.dropFirst(role.count + 2).prefix { $0.isNumber })
@@ -57,6 +59,8 @@ extension OfflineStore {
         var removed: [String] = []
         var known: [String: Set<String>] = [:]
         for (job, directories) in pending.sorted(by: { $0.key < $1.key }) {
+            // Started after `liveJobs` was read: still writing, not ours to clean.
+            if try catalog.jobIsRunning(job) { continue }
             if directories.contains(where: { $0.view == "*" }) {
                 removed += try removeOrphansEverywhere(liveJobs: liveJobs)
             } else {
@@ -89,9 +93,14 @@ extension OfflineStore {
     }
 
     /// Deletes the file at `path` (relative) unless the catalog names it or a live job owns it; whether it did.
+    /// `known` and `liveJobs` were read before the directory was listed, so both are checked again for the one
+    /// file: a job that started since may be writing it, one that committed since may have listed it.
     private func removeIfOrphan(_ path: String, known: Set<String>, liveJobs: Set<Int64>) -> Bool {
         guard !known.contains(path) else { return false }
-        if let owner = Self.jobID(inFileName: (path as NSString).lastPathComponent), liveJobs.contains(owner) { return false }
+        if let owner = Self.jobID(inFileName: (path as NSString).lastPathComponent) {
+            guard !liveJobs.contains(owner), (try? catalog.jobIsRunning(owner)) == false else { return false }
+        }
+        guard (try? catalog.isKnown(path)) == false else { return false }
         try? FileManager.default.removeItem(atPath: home + "/" + path)
         return true
     }
