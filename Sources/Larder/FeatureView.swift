@@ -27,14 +27,20 @@ public struct FeatureView: Sendable {
     public let owner: String?
     public let description: String
     public let schedule: Schedule?
-    /// How far back each incremental run re-reads to pick up late data.
-    public let lookback: TimeSpan?
+    /// How far behind its watermark each incremental run re-reads the source (replacing that interval), to
+    /// take rows that land late. A source with a `created` column needs none: rows created since the last
+    /// run are taken whatever their event time. Declare it for sources without one.
+    public let allowedLateness: TimeSpan?
+
+    /// The former name of ``allowedLateness``.
+    @available(*, deprecated, renamed: "allowedLateness")
+    public var lookback: TimeSpan? { allowedLateness }
 
     public init(
         _ name: String, entities: [Entity], ttl: TimeSpan?, source: Source, fields: [Field],
         transform: RowTransform? = nil, online: Bool = true, offline: Bool = true,
         tags: [String: String] = [:], owner: String? = nil, description: String = "",
-        schedule: Schedule? = nil, lookback: TimeSpan? = nil
+        schedule: Schedule? = nil, allowedLateness: TimeSpan? = nil
     ) {
         self.name = name
         self.entities = entities
@@ -48,7 +54,19 @@ public struct FeatureView: Sendable {
         self.owner = owner
         self.description = description
         self.schedule = schedule
-        self.lookback = lookback
+        self.allowedLateness = allowedLateness
+    }
+
+    /// Definitions written before `lookback` was renamed ``allowedLateness`` keep compiling.
+    @available(*, deprecated, renamed: "init(_:entities:ttl:source:fields:transform:online:offline:tags:owner:description:schedule:allowedLateness:)")
+    public init(
+        _ name: String, entities: [Entity], ttl: TimeSpan?, source: Source, fields: [Field],
+        transform: RowTransform? = nil, online: Bool = true, offline: Bool = true,
+        tags: [String: String] = [:], owner: String? = nil, description: String = "",
+        schedule: Schedule? = nil, lookback: TimeSpan?
+    ) {
+        self.init(name, entities: entities, ttl: ttl, source: source, fields: fields, transform: transform, online: online,
+                  offline: offline, tags: tags, owner: owner, description: description, schedule: schedule, allowedLateness: lookback)
     }
 
     /// The join keys of the view's entities, in declaration order.

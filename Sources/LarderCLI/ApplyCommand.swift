@@ -25,6 +25,7 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         let project = Project(options)
         let spec = try project.validatedSpec()
+        project.printLateDataWarnings()
         switch try project.openRegistry().apply(spec, allowBreaking: allowBreaking) {
         case .unchanged(let version):
             print("no changes (registry version \(version.number), \(version.contentHash.prefix(12)))")

@@ -75,8 +75,8 @@ extension DemoDataCommand {
     func appendLatestRows() throws {
         guard let scale = RidesScale(name: scale) else { throw ValidationError("unknown scale \(self.scale): use XS, S or M") }
         // Timed two seconds ahead: a scheduled run that starts while the file is being replaced still reads
-        // the old file and moves the watermark to its start; rows timed before that would count as late
-        // data and wait for a lookback the rides views do not declare. Two seconds outlast the rewrite.
+        // the old file and moves the watermark to its start; rows timed before that would be late rows, taken
+        // only by the run after (through their created time), a period later. Two seconds outlast the rewrite.
         let now = Timestamp(microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch / 1_000_000 * 1_000_000 + 2_000_000)
         let rows = RidesDataGenerator.latestDriverStats(drivers: scale.drivers, at: now, seed: seed)
         let parquet = directory + "/driver_stats.parquet", csv = directory + "/driver_stats.csv"

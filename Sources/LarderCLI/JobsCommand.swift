@@ -7,7 +7,7 @@ import LarderRegistry
 struct JobsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
-        abstract: "List materialization jobs (manual, incremental, scheduled, HTTP), or show one.",
+        abstract: "List jobs (materializations — manual, incremental, scheduled, HTTP —, push flushes, compactions), or show one.",
         discussion: """
             Examples:
               larder jobs
@@ -41,10 +41,11 @@ struct JobsCommand: ParsableCommand {
         _ = try jobs.failAbandoned()
         switch action {
         case nil:
-            var table = TextTable("ID", "STATUS", "TRIGGER", "VIEWS", "INTERVAL", "READ", "OFFLINE", "ONLINE", "STARTED")
+            var table = TextTable("ID", "STATUS", "TRIGGER", "VIEWS", "INTERVAL", "READ", "OFFLINE", "ONLINE", "LATE", "STARTED")
             for j in try jobs.list(view: view, failedOnly: failed, limit: limit) {
                 table.add(String(j.id), j.status.rawValue, j.trigger, j.views.joined(separator: ","), j.interval.description,
-                          String(j.rowsRead), String(j.rowsOffline), String(j.rowsOnline), j.startedAt.iso8601(fractionalDigits: 0))
+                          String(j.rowsRead), String(j.rowsOffline), String(j.rowsOnline), String(j.rowsLate),
+                          j.startedAt.iso8601(fractionalDigits: 0))
             }
             print(table.rendered())
         case "show":
@@ -59,8 +60,10 @@ struct JobsCommand: ParsableCommand {
                 started: \(j.startedAt)
                 finished: \(j.finishedAt.map(\.description) ?? "-")\(seconds.map { String(format: " (%.2f s)", $0) } ?? "")
                 rows read: \(j.rowsRead), written offline: \(j.rowsOffline), online: \(j.rowsOnline)
+                late rows (event time behind the view's watermark): \(j.rowsLate)
                 process: \(j.pid)
                 """)
+            if let note = j.note { print("note: \(note)") }
             if let error = j.error { print("error: \(error)") }
         default:
             throw ValidationError("unknown action \(action!): use `larder jobs` or `larder jobs show ID`")

@@ -11,8 +11,8 @@ struct MaterializeCommand: ParsableCommand {
         discussion: """
             Rows go through the view's Swift transform, have their declared types and nullability checked,
             and are appended to the offline store (Parquet under --home). Re-materializing an interval that
-            is already stored replaces it. A bad row stops the job with the file, row and reason, and nothing
-            of the job is committed.
+            is already stored replaces its source-derived rows; pushed rows (`larder push`, POST /push) are
+            kept. A bad row stops the job with the file, row and reason, and nothing of the job is committed.
 
             Examples:
               larder materialize --start 2026-01-01T00:00:00Z --end 2026-02-01T00:00:00Z

@@ -10,9 +10,12 @@ struct MaterializeIncrementalCommand: ParsableCommand {
         abstract: "Materialize each view from where its last successful run ended up to --end (default now).",
         discussion: """
             The first run of a view starts at end - ttl (or the source's earliest event when the view has
-            no ttl). A view with a lookback re-reads that much before its watermark each run, replacing the
-            interval, so late rows are picked up without duplicates. Rows appended to a source since the
-            last run are picked up. Two runs of one view never overlap: the second is refused.
+            no ttl). Rows appended to a source since the last run are picked up. Late rows — event time
+            behind the watermark — are taken when the source has a created column (rows created after the
+            last run) and stored beside their days' rows; a view with allowedLateness re-reads that much
+            before its watermark each run, replacing the interval. Either way no row is stored twice, and
+            `larder jobs show ID` counts the late rows a run took. Two runs of one view never overlap: the
+            second is refused.
 
             Examples:
               larder materialize-incremental
@@ -43,10 +46,11 @@ struct MaterializeIncrementalCommand: ParsableCommand {
         }
         terminal.finish()
         if reports.isEmpty { print("nothing to do: every view is materialized up to \(until.iso8601(fractionalDigits: 0))") }
-        var table = TextTable("JOB", "VIEW", "INTERVAL", "ROWS READ", "OFFLINE", "ONLINE")
+        var table = TextTable("JOB", "VIEW", "INTERVAL", "ROWS READ", "OFFLINE", "ONLINE", "LATE")
         for report in reports {
             for v in report.views {
-                table.add(String(report.jobID), v.view, report.interval.description, String(v.rowsRead), String(v.rowsOffline), String(v.rowsOnline))
+                table.add(String(report.jobID), v.view, report.interval.description, String(v.rowsRead), String(v.rowsOffline),
+                          String(v.rowsOnline), String(v.rowsLate))
             }
         }
         if !reports.isEmpty { print(table.rendered()) }

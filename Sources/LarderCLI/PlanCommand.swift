@@ -24,6 +24,7 @@ struct PlanCommand: ParsableCommand {
         let spec = try project.validatedSpec()
         let diff = try project.existingRegistry()?.plan(spec) ?? RegistryDiff(from: nil, to: spec)
         print(diff.rendered())
+        project.printLateDataWarnings()
         if !diff.breaking.isEmpty {
             print("apply needs --allow-breaking for the breaking changes")
         }

@@ -39,6 +39,11 @@ struct Project {
         return RepositorySpec(repository)
     }
 
+    /// Warnings `plan` and `apply` print: scheduled views whose late rows would be missed.
+    func printLateDataWarnings() {
+        for warning in DefinitionValidator.lateDataWarnings(repository) { print("warning: \(warning)") }
+    }
+
     /// The compiled definitions, checked to be the registered ones: materializing or serving
     /// definitions that were never applied would store data the registry cannot describe.
     func appliedRepository() throws -> (FeatureRepository, RegisteredVersion) {

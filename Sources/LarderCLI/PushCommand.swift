@@ -15,8 +15,9 @@ struct PushCommand: AsyncParsableCommand {
         discussion: """
             The file holds the view's source columns (join keys, event_timestamp, created, features). Rows
             go through the view's transform and type checks; online writes never replace a newer value;
-            offline rows are appended to the store (stored rows are kept). A file that fails validation
-            writes nothing.
+            offline rows are committed as push parts of their days (stored rows are kept, and no later
+            materialization removes them) before the command returns. A file that fails validation writes
+            nothing.
 
             Examples:
               larder push driver_stats new_rows.csv
@@ -56,9 +57,10 @@ struct PushCommand: AsyncParsableCommand {
         let count: Int
         do {
             count = try await ingestion.push(view: target, batch: rows.batch, to: destination)
-            try await buffer.flushDue(all: true)
         } catch let error as APIError {
             throw CLIError(error.message)
+        } catch let error as OfflinePushError {
+            throw CLIError(error.description)
         }
         print("pushed \(count) rows of \(file) to \(target.name) (\(destination.rawValue))")
     }

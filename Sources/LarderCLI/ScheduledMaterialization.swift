@@ -11,6 +11,7 @@ enum ScheduledMaterialization {
     static func scheduler(project: Project, repository: FeatureRepository, every: TimeSpan? = nil) throws -> MaterializationScheduler {
         let materializer = try Materializer(repository: repository, home: project.options.homeDirectory,
                                             dataDirectory: project.options.dataDirectory, online: try project.onlineSink(enabled: true))
+        let compactor = OfflineCompactor(store: materializer.store, jobs: materializer.jobs, state: materializer.state)
         return MaterializationScheduler(views: repository.views, clock: SystemSchedulerClock(), override: every.map { .every($0) }, onEvent: { event in
             let line: String = switch event {
             case .succeeded(let view, let at): "scheduler: \(view) materialized up to \(at.iso8601(fractionalDigits: 0))"
@@ -22,6 +23,14 @@ enum ScheduledMaterialization {
         }) { view, now in
             try await onDedicatedThread {
                 _ = try materializer.runIncremental(views: [view], end: now, trigger: "scheduled")
+                // Small files (push parts, late-row parts) are merged between runs; a failure here is the next run's to retry.
+                for kind in OfflineFileKind.allCases where view.offline {
+                    do {
+                        _ = try compactor.compact(view: view.name, kind: kind, policy: .automatic)
+                    } catch {
+                        FileHandle.standardError.write(Data("scheduler: compacting \(view.name)'s \(kind.rawValue) files failed (\(error)); the next run retries\n".utf8))
+                    }
+                }
             }
         }
     }

@@ -62,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(host: host, port: port, maxRows: maxRows, maxBody: maxBody,
                                                 lookupsOnEventLoop: !lookupsThroughRouter)
         let pushBuffer = OfflinePushBuffer(store: try OfflineStore(home: options.homeDirectory, database: registry.database),
-                                           jobs: try JobLog(database: registry.database))
+                                           jobs: try JobLog(database: registry.database), onEvent: Self.logPushEvent)
         let materializer = try Materializer(repository: project.repository, home: options.homeDirectory,
                                             dataDirectory: options.dataDirectory, online: try project.onlineSink(enabled: true))
         let state = ServerState(registry: registry, client: try project.redisClient(), configuration: configuration,
@@ -75,6 +75,25 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(SchedulerService(scheduler: scheduler))
         }
         try await FeatureServer(state: state).application(extraServices: services).runService()
+    }
+}
+
+extension ServeCommand {
+    /// Offline push flushes that failed, gave up or compacted, on stderr (commits are in `larder jobs`).
+    @Sendable static func logPushEvent(_ event: OfflinePushBuffer.Event) {
+        let line: String
+        switch event {
+        case .committed: return
+        case .failed(let view, let rows, let attempt, let error, let wait):
+            line = "push: committing \(rows) offline rows of \(view) failed (attempt \(attempt): \(error)); retrying in \(wait)"
+        case .gaveUp(let view, let rows, let attempts, let error):
+            line = "push: gave up committing \(rows) offline rows of \(view) after \(attempts) attempts (\(error)); their pushes were answered 503"
+        case .compacted(let view, let day, let files, let rows):
+            line = "push: compacted \(files) push parts of \(view) on \(day.iso8601(fractionalDigits: 0).prefix(10)) into one (\(rows) rows)"
+        case .compactionFailed(let view, let error):
+            line = "push: compacting \(view)'s push parts failed (\(error)); the next flush retries"
+        }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }
 

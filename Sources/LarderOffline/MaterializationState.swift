@@ -3,8 +3,9 @@ public import LarderRegistry
 import Foundation
 
 /// Per-view state of incremental materialization in `registry.db`: the watermark (end of the last
-/// successful run) and the lock that keeps two runs of one view from overlapping. A lock whose holder
-/// process is gone (killed) is taken over, so a crash never wedges a view.
+/// successful run), the created watermark (the greatest source `created` time that run saw: rows created
+/// after it are late rows for the next one) and the lock that keeps two runs of one view from overlapping.
+/// A lock whose holder process is gone (killed) is taken over, so a crash never wedges a view.
 public struct MaterializationState: Sendable {
     public let database: SQLiteDatabase
 
@@ -18,10 +19,36 @@ public struct MaterializationState: Sendable {
         }
     }
 
-    public func setWatermark(view: String, to end: Timestamp, now: Timestamp = .now()) throws {
+    /// Where a view's incremental runs stand.
+    public struct Progress: Sendable, Equatable {
+        /// The end of the last successful run; `nil` before the first.
+        public var watermark: Timestamp?
+        /// The greatest `created` time of the source's rows at the last successful run (µs); `nil` when the
+        /// source has no created column or no run has seen one.
+        public var createdWatermark: Int64?
+
+        public init(watermark: Timestamp?, createdWatermark: Int64?) {
+            self.watermark = watermark
+            self.createdWatermark = createdWatermark
+        }
+    }
+
+    public func progress(view: String) throws -> Progress {
         try database.withConnection { db in
-            try db.execute("INSERT INTO watermarks(view, watermark, updated_at) VALUES (?, ?, ?) ON CONFLICT(view) DO UPDATE SET watermark = excluded.watermark, updated_at = excluded.updated_at",
-                           [.text(view), .integer(end.microsecondsSinceEpoch), .integer(now.microsecondsSinceEpoch)])
+            let row = try db.queryFirst("SELECT watermark, created_watermark FROM watermarks WHERE view = ?", [.text(view)])
+            return Progress(watermark: row?[0].int64.map(Timestamp.init(microsecondsSinceEpoch:)), createdWatermark: row?[1].int64)
+        }
+    }
+
+    /// Advances the watermark to `end` and, when given, the created watermark (kept otherwise).
+    public func setWatermark(view: String, to end: Timestamp, createdWatermark: Int64? = nil, now: Timestamp = .now()) throws {
+        try database.withConnection { db in
+            try db.execute("""
+                INSERT INTO watermarks(view, watermark, updated_at, created_watermark) VALUES (?, ?, ?, ?)
+                ON CONFLICT(view) DO UPDATE SET watermark = excluded.watermark, updated_at = excluded.updated_at,
+                    created_watermark = coalesce(excluded.created_watermark, watermarks.created_watermark)
+                """, [.text(view), .integer(end.microsecondsSinceEpoch), .integer(now.microsecondsSinceEpoch),
+                      createdWatermark.map(SQLiteValue.integer) ?? .null])
         }
     }
 

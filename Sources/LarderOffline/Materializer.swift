@@ -22,6 +22,10 @@ public struct MaterializationReport: Sendable {
         public var rowsRead: Int
         public var rowsOffline: Int
         public var rowsOnline: Int
+        /// Rows taken whose event time was behind the view's watermark (incremental runs).
+        public var rowsLate: Int
+        /// The greatest source `created` time the run saw, for the view's created watermark.
+        public var maxCreated: Int64?
         public var seconds: Double
     }
 }
@@ -71,6 +75,9 @@ public final class Materializer: Sendable {
         public let interval: EventInterval
         /// The watermark `execute` advances after a successful run (incremental jobs only).
         public let watermark: Timestamp?
+        /// Where the view stood before this incremental run: rows behind its watermark are late, and rows
+        /// created after its created watermark are read whatever their event time.
+        public let previous: MaterializationState.Progress?
     }
 
     /// Runs a whole job: ``begin(views:interval:trigger:)`` then ``execute(_:offline:online:progress:)``.
@@ -83,17 +90,11 @@ public final class Materializer: Sendable {
     /// after killed runs, and records the job. ``execute(_:offline:online:progress:)`` must follow (it
     /// releases the locks).
     public func begin(views: [FeatureView], interval: EventInterval, trigger: String) throws -> BegunJob {
-        BegunJob(id: try beginJob(views: views, interval: interval, trigger: trigger), views: views, interval: interval, watermark: nil)
+        BegunJob(id: try beginJob(views: views, interval: interval, trigger: trigger), views: views, interval: interval, watermark: nil,
+                 previous: nil)
     }
 
-    /// Begins `view`'s next incremental run up to `end` (see ``incrementalInterval(for:end:)``); `nil`
-    /// when there is nothing to do. Executing it advances the view's watermark to `end`.
-    public func beginIncremental(view: FeatureView, end: Timestamp, trigger: String) throws -> BegunJob? {
-        guard let interval = try incrementalInterval(for: view, end: end) else { return nil }
-        return BegunJob(id: try beginJob(views: [view], interval: interval, trigger: trigger), views: [view], interval: interval, watermark: end)
-    }
-
-    private func beginJob(views: [FeatureView], interval: EventInterval, trigger: String) throws -> Int64 {
+    func beginJob(views: [FeatureView], interval: EventInterval, trigger: String) throws -> Int64 {
         guard !interval.isEmpty else {
             throw MaterializationError("the interval \(interval) is empty: the end must be after the start")
         }
@@ -112,20 +113,27 @@ public final class Materializer: Sendable {
     /// incremental job; releases the locks.
     public func execute(_ job: BegunJob, offline: Bool = true, online writeOnline: Bool = true,
                         progress: @Sendable (MaterializationProgress) -> Void = { _ in }) throws -> MaterializationReport {
-        let report = try execute(jobID: job.id, views: job.views, interval: job.interval, offline: offline, online: writeOnline, progress: progress)
+        let report = try execute(jobID: job.id, views: job.views, interval: job.interval, previous: job.previous, offline: offline,
+                                 online: writeOnline, progress: progress)
         if let watermark = job.watermark {
             FaultInjection.point("before-watermark")
-            try state.setWatermark(view: job.views[0].name, to: watermark)
+            // The created watermark moves with the watermark, after the online write: a run killed between its
+            // offline commit and here reads the same late rows again, writes them online (never older, so
+            // idempotent) and finds them stored offline already (``StoredRowIdentity``), taking none twice.
+            let created = [job.previous?.createdWatermark, report.views[0].maxCreated].compactMap { $0 }.max()
+            try state.setWatermark(view: job.views[0].name, to: watermark, createdWatermark: created)
         }
         return report
     }
 
-    private func execute(jobID: Int64, views: [FeatureView], interval: EventInterval, offline: Bool, online writeOnline: Bool,
+    private func execute(jobID: Int64, views: [FeatureView], interval: EventInterval, previous: MaterializationState.Progress?,
+                         offline: Bool, online writeOnline: Bool,
                          progress: @Sendable (MaterializationProgress) -> Void) throws -> MaterializationReport {
         defer { try? state.unlock(views: views.map(\.name)) }
         var staged: [OfflineStore.StagedView] = []
         var reports: [MaterializationReport.ViewReport] = []
         var built: [(FeatureView, ColumnBatch)] = []
+        var notes: [String] = []
         do {
             for view in views {
                 let started = Date()
@@ -134,31 +142,52 @@ public final class Materializer: Sendable {
                 }
                 tick("reading \(view.source.name)", 0)
                 let (names, types) = ViewRowBuilder.sourceColumns(of: view)
-                let rows = try reader.read(view.source, columns: names.isEmpty ? nil : names, types: types, interval: interval)
+                // Incremental runs also take the rows created since the last run behind the interval (late rows) —
+                // since allowedLateness before it, for rows that reach the source later than their created time.
+                let lateRead = previous.map { previous in
+                    SourceReader.LateRows(createdAfter: previous.createdWatermark.map { $0 &- (view.allowedLateness?.microseconds ?? 0) })
+                }
+                let rows = try reader.read(view.source, columns: names.isEmpty ? nil : names, types: types, interval: interval, late: lateRead)
+                if let previous, let note = Self.lateRowsNote(view: view, rows: rows, watermark: previous.watermark) { notes.append(note) }
                 tick("transforming", rows.batch.rowCount)
                 let stored = try ViewRowBuilder(view: view).build(rows)
+                let (current, late) = try Self.split(stored, before: interval.start)
                 var offlineRows = 0
+                var lateRows = late.rowCount
                 if offline && view.offline {
                     tick("writing offline", stored.rowCount)
-                    let s = try store.stage(view: view.name, rows: stored, interval: interval, jobID: jobID)
+                    let s = try store.stage(view: view.name, rows: current, interval: interval, jobID: jobID)
                     staged.append(s)
                     offlineRows = s.rowsWritten
+                    // Late rows join their days as parts of their own, without rewriting the days.
+                    let fresh = try StoredRowIdentity.unstored(late, view: view, store: store)
+                    lateRows = fresh.rowCount
+                    if fresh.rowCount > 0 {
+                        staged.append(try store.stageParts(view: view.name, rows: fresh, kind: .source, role: "late", jobID: jobID))
+                        offlineRows += fresh.rowCount
+                    }
+                    // An allowedLateness re-read replaces the interval behind the watermark: its new rows are late too.
+                    if let watermark = previous?.watermark, interval.start < watermark {
+                        lateRows += try StoredRowIdentity.unstoredCount(current, in: EventInterval(start: interval.start, end: watermark),
+                                                                        view: view, store: store)
+                    }
                 }
                 built.append((view, stored))
                 FaultInjection.point("after-read")
                 reports.append(.init(view: view.name, rowsRead: rows.batch.rowCount, rowsOffline: offlineRows, rowsOnline: 0,
+                                     rowsLate: previous == nil ? 0 : lateRows, maxCreated: rows.maxCreated,
                                      seconds: Date().timeIntervalSince(started)))
                 tick("staged", stored.rowCount)
             }
             FaultInjection.point("after-stage")
             let totals = reports.reduce(into: (read: 0, offline: 0)) { $0.read += $1.rowsRead; $0.offline += $1.rowsOffline }
             let onlineWanted = writeOnline && online != nil
-            try store.commit(staged, jobID: jobID) { [jobs] db in
+            try store.commit(staged, jobID: jobID) { db in
                 if !onlineWanted {
                     try JobLog.finish(db, id: jobID, status: .succeeded, rowsRead: Int64(totals.read), rowsOffline: Int64(totals.offline),
-                                      rowsOnline: 0, error: nil)
+                                      rowsOnline: 0, rowsLate: Int64(reports.reduce(0) { $0 + $1.rowsLate }), error: nil,
+                                      note: notes.isEmpty ? nil : notes.joined(separator: "; "))
                 }
-                _ = jobs
             }
         } catch {
             store.discard(jobID: jobID)
@@ -175,48 +204,18 @@ public final class Materializer: Sendable {
                 FaultInjection.point("after-online")
                 try jobs.finish(id: jobID, status: .succeeded, rowsRead: Int64(reports.reduce(0) { $0 + $1.rowsRead }),
                                 rowsOffline: Int64(reports.reduce(0) { $0 + $1.rowsOffline }),
-                                rowsOnline: Int64(reports.reduce(0) { $0 + $1.rowsOnline }), error: nil)
+                                rowsOnline: Int64(reports.reduce(0) { $0 + $1.rowsOnline }),
+                                rowsLate: Int64(reports.reduce(0) { $0 + $1.rowsLate }), error: nil,
+                                note: notes.isEmpty ? nil : notes.joined(separator: "; "))
             } catch {
                 try? jobs.finish(id: jobID, status: .failed, rowsRead: Int64(reports.reduce(0) { $0 + $1.rowsRead }),
                                  rowsOffline: Int64(reports.reduce(0) { $0 + $1.rowsOffline }), rowsOnline: 0,
+                                 rowsLate: Int64(reports.reduce(0) { $0 + $1.rowsLate }),
                                  error: "online write failed after the offline store committed (re-run to retry; writes are idempotent): \(error)")
                 throw error
             }
         }
         return MaterializationReport(jobID: jobID, interval: interval, views: reports)
-    }
-}
-
-extension Materializer {
-    /// The interval an incremental run of `view` covers up to `end`: from the watermark (minus the view's
-    /// lookback, to pick up late rows), or on the first run from `end - ttl`, or from the source's earliest
-    /// event when the view has no ttl. `nil` when there is nothing to do.
-    public func incrementalInterval(for view: FeatureView, end: Timestamp) throws -> EventInterval? {
-        var start: Timestamp
-        if let watermark = try state.watermark(view: view.name) {
-            start = view.lookback.map { watermark.adding(TimeSpan(microseconds: -$0.microseconds)) } ?? watermark
-        } else if let ttl = view.ttl {
-            start = end.adding(TimeSpan(microseconds: -ttl.microseconds))
-        } else {
-            let times = try reader.read(view.source, columns: [view.source.eventTimestampColumn]).batch
-                .column(named: view.source.eventTimestampColumn)?.timestampMicros ?? []
-            guard let earliest = times.min() else { return nil }
-            start = Timestamp(microsecondsSinceEpoch: earliest)
-        }
-        return start < end ? EventInterval(start: start, end: end) : nil
-    }
-
-    /// Materializes each view from its watermark to `end`, one job per view, and advances the watermark
-    /// only after the job (offline and online) succeeded — a crash re-runs the same interval, which
-    /// replaces rather than duplicates. Views with nothing to do are skipped.
-    public func runIncremental(views: [FeatureView], end: Timestamp, trigger: String, offline: Bool = true, online: Bool = true,
-                               progress: @Sendable (MaterializationProgress) -> Void = { _ in }) throws -> [MaterializationReport] {
-        var reports: [MaterializationReport] = []
-        for view in views {
-            guard let job = try beginIncremental(view: view, end: end, trigger: trigger) else { continue }
-            reports.append(try execute(job, offline: offline, online: online, progress: progress))
-        }
-        return reports
     }
 }
 

@@ -29,9 +29,12 @@ extension OfflineCatalog {
 
     /// Forgets `jobID`'s directories: nothing of it is left to clean.
     public func clearPending(jobID: Int64) throws {
-        try database.withConnection { db in
-            try db.execute("DELETE FROM offline_pending WHERE job_id = ?", [.integer(jobID)])
-        }
+        try database.withConnection { db in try Self.clearPending(db, jobID: jobID) }
+    }
+
+    /// The same, in the caller's transaction (the one that commits every file the job wrote).
+    static func clearPending(_ db: SQLiteConnection, jobID: Int64) throws {
+        try db.execute("DELETE FROM offline_pending WHERE job_id = ?", [.integer(jobID)])
     }
 
     public func pending() throws -> [PendingDirectory] {

@@ -1,9 +1,14 @@
 public import Larder
 public import LarderRegistry
 
-/// The offline store's catalog: which Parquet file holds each view's rows for each UTC day, and which
-/// event-time intervals have been materialized. Kept in `registry.db`, so a file is visible only
-/// once the transaction that names it commits.
+/// The offline store's catalog: which Parquet files hold each view's rows for each UTC day, and which
+/// event-time intervals have been materialized. Kept in `registry.db`, so a file is visible only once the
+/// transaction that names it commits.
+///
+/// A (view, day) has any number of live files, each of a ``OfflineFileKind``: source-derived files (one per
+/// materialization of the day, plus late-row parts) and push parts. A commit swaps the files it names in the
+/// ``StagedFile/replaces`` lists for new ones — and fails, changing nothing, if one of them is no longer live —
+/// so writers that touch disjoint files (a push and a materialization of one view) never undo each other.
 public struct OfflineCatalog: Sendable {
     public let database: SQLiteDatabase
 
@@ -20,12 +25,15 @@ public struct OfflineCatalog: Sendable {
         public var path: String
         public var rowCount: Int
         public var jobID: Int64
+        public var kind: OfflineFileKind
     }
 
+    /// A view's live files, by day, source files before push parts, oldest first.
     public func files(view: String) throws -> [FileEntry] {
         try database.withConnection { db in
-            try db.query("SELECT view, day, path, row_count, job_id FROM offline_files WHERE view = ? ORDER BY day", [.text(view)])
-                .map(Self.entry)
+            try db.query("""
+                SELECT view, day, path, row_count, job_id, kind FROM offline_files WHERE view = ? ORDER BY day, kind DESC, job_id, path
+                """, [.text(view)]).map(Self.entry)
         }
     }
 
@@ -53,39 +61,67 @@ public struct OfflineCatalog: Sendable {
 
     static func entry(_ row: SQLiteRow) -> FileEntry {
         FileEntry(view: row[0].string ?? "", day: Timestamp(microsecondsSinceEpoch: row[1].int64 ?? 0),
-                  path: row[2].string ?? "", rowCount: Int(row[3].int64 ?? 0), jobID: row[4].int64 ?? 0)
+                  path: row[2].string ?? "", rowCount: Int(row[3].int64 ?? 0), jobID: row[4].int64 ?? 0,
+                  kind: OfflineFileKind(rawValue: row[5].string ?? "") ?? .source)
     }
 
-    /// Replaces the files of the given days and records the interval, in the caller's transaction.
-    /// Returns the paths of the files the new ones supersede (to delete after the commit).
-    static func commit(_ db: SQLiteConnection, view: String, interval: EventInterval, jobID: Int64,
-                       files: [StagedFile], now: Timestamp) throws -> [String] {
-        var superseded: [String] = []
+    /// Swaps each staged file in for the files it replaces (recorded as retired, for a later cleanup to
+    /// delete) and records the interval when one is given, in the caller's transaction. Throws
+    /// ``OfflineConflictError`` — the caller's transaction then rolls back — when a replaced file is no longer live.
+    static func commit(_ db: SQLiteConnection, view: String, interval: EventInterval?, jobID: Int64,
+                       files: [StagedFile], now: Timestamp) throws {
         for file in files {
-            if let old = try db.queryFirst("SELECT path FROM offline_files WHERE view = ? AND day = ?",
-                                           [.text(view), .integer(file.day.microsecondsSinceEpoch)])?[0].string {
-                superseded.append(old)
-                try db.execute("DELETE FROM offline_files WHERE view = ? AND day = ?", [.text(view), .integer(file.day.microsecondsSinceEpoch)])
+            for old in file.replaces {
+                try db.execute("DELETE FROM offline_files WHERE view = ? AND path = ?", [.text(view), .text(old)])
+                guard db.changes == 1 else { throw OfflineConflictError(view: view, path: old) }
+                try db.execute("INSERT OR REPLACE INTO offline_retired(path, view, retired_at, job_id) VALUES (?, ?, ?, ?)",
+                               [.text(old), .text(view), .integer(now.microsecondsSinceEpoch), .integer(jobID)])
             }
             guard let path = file.path else { continue }
             try db.execute("""
-                INSERT INTO offline_files(view, day, path, row_count, min_event, max_event, job_id, committed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO offline_files(view, day, path, row_count, min_event, max_event, job_id, committed_at, kind)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(view), .integer(file.day.microsecondsSinceEpoch), .text(path), .integer(Int64(file.rowCount)),
-                      .integer(file.minEvent), .integer(file.maxEvent), .integer(jobID), .integer(now.microsecondsSinceEpoch)])
+                      .integer(file.minEvent), .integer(file.maxEvent), .integer(jobID), .integer(now.microsecondsSinceEpoch),
+                      .text(file.kind.rawValue)])
         }
-        try db.execute("INSERT INTO offline_intervals(view, start, end, job_id, committed_at) VALUES (?, ?, ?, ?, ?)",
-                       [.text(view), .integer(interval.start.microsecondsSinceEpoch), .integer(interval.end.microsecondsSinceEpoch),
-                        .integer(jobID), .integer(now.microsecondsSinceEpoch)])
-        return superseded
+        if let interval {
+            try db.execute("INSERT INTO offline_intervals(view, start, end, job_id, committed_at) VALUES (?, ?, ?, ?, ?)",
+                           [.text(view), .integer(interval.start.microsecondsSinceEpoch), .integer(interval.end.microsecondsSinceEpoch),
+                            .integer(jobID), .integer(now.microsecondsSinceEpoch)])
+        }
     }
 }
 
-/// A day's new file written but not yet committed; `path == nil` means the day becomes empty.
+/// What a live offline file holds, which decides who may replace it.
+public enum OfflineFileKind: String, Sendable, Codable, CaseIterable {
+    /// Rows derived from the view's source: a materialization of their interval replaces them (with the
+    /// source's rows of that interval, which include them).
+    case source
+    /// Pushed rows (`larder push`, `POST /push`), which the source does not have: no materialization touches
+    /// them; only compaction rewrites them, into one file with the same rows.
+    case push
+}
+
+/// A day's new file written but not yet committed, and the live files it supersedes; `path == nil` means it
+/// supersedes them with nothing (every row they held was replaced).
 public struct StagedFile: Sendable {
     public var day: Timestamp
     public var path: String?
+    public var kind: OfflineFileKind
+    /// Live files (paths) this one takes the place of; all must still be live when it commits.
+    public var replaces: [String]
     public var rowCount: Int
     public var minEvent: Int64
     public var maxEvent: Int64
+}
+
+/// A commit would replace a file that is no longer live: another job replaced it after this one read it.
+/// Nothing of the commit happened; run again.
+public struct OfflineConflictError: Error, Sendable, CustomStringConvertible {
+    public var view: String
+    public var path: String
+    public var description: String {
+        "offline store, view \(view): \(path) was replaced by another job after this one read it; nothing was committed — run again"
+    }
 }

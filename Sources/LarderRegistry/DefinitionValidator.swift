@@ -83,8 +83,8 @@ public struct DefinitionValidator: Sendable {
         if let ttl = view.ttl, ttl.microseconds <= 0 {
             issue("ttl is \(ttl), which would make every value expired", "use a positive ttl such as .days(1), or nil for no expiry")
         }
-        if let lookback = view.lookback, lookback.microseconds < 0 {
-            issue("lookback is negative (\(lookback))", "use a positive lookback such as .hours(6)")
+        if let lateness = view.allowedLateness, lateness.microseconds < 0 {
+            issue("allowedLateness is negative (\(lateness))", "use a positive allowedLateness such as .hours(6)")
         }
         if let schedule = view.schedule {
             do {

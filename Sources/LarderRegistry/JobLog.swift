@@ -21,7 +21,11 @@ public struct JobLog: Sendable {
         public var rowsRead: Int64
         public var rowsOffline: Int64
         public var rowsOnline: Int64
+        /// Rows the run took whose event time was behind its view's watermark (late data).
+        public var rowsLate: Int64
         public var error: String?
+        /// What the run could not do though it succeeded, e.g. that late rows of its view are not looked for.
+        public var note: String?
         public var pid: Int32
     }
 
@@ -42,16 +46,20 @@ public struct JobLog: Sendable {
 
     /// Marks a job finished, inside the caller's transaction when `db` is given.
     public static func finish(_ db: SQLiteConnection, id: Int64, status: Status, rowsRead: Int64, rowsOffline: Int64,
-                              rowsOnline: Int64, error: String?, now: Timestamp = .now()) throws {
+                              rowsOnline: Int64, rowsLate: Int64 = 0, error: String?, note: String? = nil, now: Timestamp = .now()) throws {
         try db.execute("""
-            UPDATE jobs SET status = ?, finished_at = ?, rows_read = ?, rows_offline = ?, rows_online = ?, error = ? WHERE id = ?
+            UPDATE jobs SET status = ?, finished_at = ?, rows_read = ?, rows_offline = ?, rows_online = ?, rows_late = ?, error = ?, note = ?
+            WHERE id = ?
             """, [.text(status.rawValue), .integer(now.microsecondsSinceEpoch), .integer(rowsRead), .integer(rowsOffline),
-                  .integer(rowsOnline), error.map(SQLiteValue.text) ?? .null, .integer(id)])
+                  .integer(rowsOnline), .integer(rowsLate), error.map(SQLiteValue.text) ?? .null, note.map(SQLiteValue.text) ?? .null,
+                  .integer(id)])
     }
 
-    public func finish(id: Int64, status: Status, rowsRead: Int64, rowsOffline: Int64, rowsOnline: Int64, error: String?) throws {
+    public func finish(id: Int64, status: Status, rowsRead: Int64, rowsOffline: Int64, rowsOnline: Int64, rowsLate: Int64 = 0,
+                       error: String?, note: String? = nil) throws {
         try database.withConnection { db in
-            try Self.finish(db, id: id, status: status, rowsRead: rowsRead, rowsOffline: rowsOffline, rowsOnline: rowsOnline, error: error)
+            try Self.finish(db, id: id, status: status, rowsRead: rowsRead, rowsOffline: rowsOffline, rowsOnline: rowsOnline,
+                            rowsLate: rowsLate, error: error, note: note)
         }
     }
 
@@ -116,6 +124,7 @@ public struct JobLog: Sendable {
             startedAt: Timestamp(microsecondsSinceEpoch: row["started_at"].int64 ?? 0),
             finishedAt: row["finished_at"].int64.map(Timestamp.init(microsecondsSinceEpoch:)),
             rowsRead: row["rows_read"].int64 ?? 0, rowsOffline: row["rows_offline"].int64 ?? 0,
-            rowsOnline: row["rows_online"].int64 ?? 0, error: row["error"].string, pid: Int32(row["pid"].int64 ?? 0))
+            rowsOnline: row["rows_online"].int64 ?? 0, rowsLate: row["rows_late"].int64 ?? 0, error: row["error"].string,
+            note: row["note"].string, pid: Int32(row["pid"].int64 ?? 0))
     }
 }

@@ -151,7 +151,7 @@ public struct RegistryDiff: Sendable, Equatable {
         }
         if a.schedule != b.schedule { diff.add("view", name, .changed, .compatible, "schedule changed to \(b.schedule ?? "none")") }
         if a.lookbackMicroseconds != b.lookbackMicroseconds {
-            diff.add("view", name, .changed, .compatible, "lookback changed to \(b.lookbackMicroseconds.map { TTL($0) } ?? "none")")
+            diff.add("view", name, .changed, .compatible, "allowedLateness changed to \(b.lookbackMicroseconds.map { TTL($0) } ?? "none")")
         }
         metadata(&diff, kind: "view", name: name, description: (a.description, b.description), owner: (a.owner, b.owner), tags: (a.tags, b.tags))
     }

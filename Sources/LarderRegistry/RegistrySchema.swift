@@ -24,6 +24,9 @@ package enum RegistrySchema {
     /// Every migration, in order; versions count 1, 2, 3, …
     package static let migrations: [Migration] = [
         Migration(version: 1, summary: "the tables of Larder before schema versions (2026-11-22)", apply: createInitialTables),
+        Migration(version: 2, summary: "offline_files: several files per view and day, with a kind (source, push); offline_retired",
+                  apply: addOfflineFileKinds),
+        Migration(version: 3, summary: "late data: watermarks.created_watermark, jobs.rows_late and jobs.note", apply: addLateData),
     ]
 
     /// The schema version this build writes and reads.

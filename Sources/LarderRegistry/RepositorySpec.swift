@@ -67,6 +67,8 @@ public struct ViewSpec: Codable, Sendable, Equatable {
     public var owner: String?
     public var description: String
     public var schedule: String?
+    /// The view's ``FeatureView/allowedLateness`` (stored under its former name, so registries written before the
+    /// rename read the same and hash the same).
     public var lookbackMicroseconds: Int64?
 
     public var ttl: TimeSpan? { ttlMicroseconds.map(TimeSpan.init(microseconds:)) }

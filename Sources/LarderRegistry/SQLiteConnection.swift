@@ -112,4 +112,14 @@ public final class SQLiteConnection {
             throw error
         }
     }
+
+    /// ``transaction(_:)`` whose commit is on disk when it returns: `PRAGMA synchronous = FULL` fsyncs the WAL
+    /// at COMMIT. For commits others rely on — a catalog row naming a file whose predecessor a later cleanup
+    /// deletes, an acknowledged push. Other transactions keep `NORMAL` (in WAL mode: durable at the next
+    /// checkpoint, never corrupt).
+    public func durableTransaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try execute("PRAGMA synchronous = FULL")
+        defer { try? execute("PRAGMA synchronous = NORMAL") }
+        return try transaction(body)
+    }
 }

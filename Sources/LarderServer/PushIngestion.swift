@@ -7,9 +7,9 @@ import LarderRegistry
 import LarderSources
 
 /// Push ingestion (Feast's `/push`): rows for one view go through the view's transform and type checks,
-/// then into Redis (never replacing a newer value) and/or the offline store (buffered, committed as
-/// catalog entries when the buffer is large or old enough, and on shutdown). A push that fails
-/// validation writes nothing.
+/// then into Redis (never replacing a newer value) and/or the offline store (committed as push parts of their
+/// days before the push returns, concurrent pushes of a view sharing one commit: ``OfflinePushBuffer``). A push
+/// that fails validation writes nothing.
 ///
 /// ```swift
 /// let push = PushIngestion(repository: repository, store: store, offline: buffer)

@@ -54,6 +54,9 @@ extension FeatureServer {
             throw APIError(onlineStoreFailure: error)
         } catch let error as OnlineStoreError {
             throw APIError(onlineStoreFailure: error)
+        } catch let error as OfflinePushError {
+            throw APIError(.serviceUnavailable, code: "OFFLINE_STORE_UNAVAILABLE", message: error.description,
+                           headers: [.retryAfter: APIError.onlineStoreRetryAfter])
         }
         state.metrics.add("larder_pushed_rows_total{view=\"\(view.name)\"}", Double(rows))
         return Response(status: .ok, headers: [.contentType: "application/json"],
@@ -61,17 +64,12 @@ extension FeatureServer {
     }
 }
 
-/// Commits buffered offline pushes every second when due, and everything on shutdown.
+/// On shutdown, waits until every offline push in flight is committed (or refused) before the server stops.
 struct PushFlushService: Service {
     let buffer: OfflinePushBuffer
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                try? await buffer.flushDue()
-            }
-        }
-        try await buffer.flushDue(all: true)
+        try? await gracefulShutdown()
+        await buffer.drain()
     }
 }

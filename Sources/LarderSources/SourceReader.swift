@@ -29,15 +29,30 @@ public struct SourceReader: Sendable {
         return FileGlob.matches(full)
     }
 
+    /// Rows an incremental run takes behind its interval: those with an event time before the interval's
+    /// start that were created after `createdAfter` — rows that landed in the source after the last run.
+    public struct LateRows: Sendable, Equatable {
+        /// `nil` takes no row behind the interval (a view's first run) but still reports the greatest created time.
+        public var createdAfter: Int64?
+        public init(createdAfter: Int64?) { self.createdAfter = createdAfter }
+    }
+
     /// Reads `source`. `columns` projects (nil = all); `types` gives the wanted type of columns whose
-    /// type the file cannot tell (CSV) or that must be widened; rows outside `interval` are dropped.
+    /// type the file cannot tell (CSV) or that must be widened; rows outside `interval` are dropped, except
+    /// the late rows `late` asks for (a source with a created column only), and the result's `maxCreated` is
+    /// the greatest created time of the source's rows.
     public func read(_ source: Source, columns: [String]? = nil, types: [String: ValueType] = [:],
-                     interval: EventInterval = .all) throws -> SourceRows {
+                     interval: EventInterval = .all, late: LateRows? = nil) throws -> SourceRows {
+        let late = source.createdTimestampColumn == nil ? nil : late
+        let columns = late == nil ? columns : columns.map { names in
+            names.contains(source.createdTimestampColumn!) ? names : names + [source.createdTimestampColumn!]
+        }
+        let keep = RowFilter(interval: interval, late: late)
         switch source.location {
         case .csv(let path):
             let file = resolve(path)
             let batch = try readCSV(file, source: source, columns: columns, types: types)
-            return try filter(batch, source: source, location: file, isCSV: true, interval: interval, types: types)
+            return try filter(batch, source: source, location: file, isCSV: true, keep: keep, types: types)
         case .parquet(let path):
             let files = files(matching: path)
             if files.isEmpty {
@@ -45,6 +60,7 @@ public struct SourceReader: Sendable {
                                   fix: "check the path under the data directory (--data)")
             }
             var parts: [SourceRows] = []
+            var skippedCreated: Int64?
             for file in files {
                 guard FileManager.default.fileExists(atPath: file) else {
                     throw SourceError(location: file, message: "the file does not exist",
@@ -52,32 +68,39 @@ public struct SourceReader: Sendable {
                 }
                 let parquet = try ParquetFile(path: file)
                 let wanted = columns.map { names in names.filter(Set(parquet.schema.names).contains) }
-                // The footer's statistics tell whether any row can fall in the interval: files (or
-                // growing sources' old files) wholly outside it are not read at all.
-                if interval != .all, let range = Self.eventRange(parquet, column: source.eventTimestampColumn),
+                // The footer's statistics tell whether any row can fall in the interval (or be late): files
+                // (or growing sources' old files) wholly outside it are not read at all.
+                if interval != .all, let range = Self.timeRange(parquet, column: source.eventTimestampColumn),
                    range.max < interval.start.microsecondsSinceEpoch || range.min >= interval.end.microsecondsSinceEpoch {
-                    continue
+                    guard let late else { continue }
+                    if let created = Self.timeRange(parquet, column: source.createdTimestampColumn!),
+                       late.createdAfter.map({ created.max <= $0 }) ?? true {
+                        skippedCreated = max(skippedCreated ?? .min, created.max)
+                        continue
+                    }
                 }
                 let batch = try parquet.read(columns: wanted)
-                parts.append(try filter(batch, source: source, location: file, isCSV: false, interval: interval, types: types))
+                parts.append(try filter(batch, source: source, location: file, isCSV: false, keep: keep, types: types))
             }
             if parts.isEmpty {
                 let parquet = try ParquetFile(path: files[0])
                 let wanted = columns.map { names in names.filter(Set(parquet.schema.names).contains) } ?? parquet.schema.names
                 let empty = ColumnBatch.empty(schema: Schema(wanted.compactMap { name in parquet.schema.fields.first { $0.name == name } }))
-                return try filter(empty, source: source, location: files[0], isCSV: false, interval: interval, types: types)
+                parts.append(try filter(empty, source: source, location: files[0], isCSV: false, keep: keep, types: types))
             }
-            return try Self.concatenate(parts)
+            var rows = try Self.concatenate(parts)
+            if let skippedCreated, late != nil { rows.maxCreated = max(rows.maxCreated ?? .min, skippedCreated) }
+            return rows
         case .sqlite(let database, let table):
             let file = resolve(database)
             let batch = try SQLiteTableReader(path: file, table: table).read(columns: columns, types: types,
                                                                               timestampColumns: timestampColumns(of: source))
-            return try filter(batch, source: source, location: "\(file) table \(table)", isCSV: false, interval: interval, types: types)
+            return try filter(batch, source: source, location: "\(file) table \(table)", isCSV: false, keep: keep, types: types)
         }
     }
 
-    /// The smallest and largest event time a Parquet file's row-group statistics record, if all have them.
-    static func eventRange(_ file: ParquetFile, column: String) -> (min: Int64, max: Int64)? {
+    /// The smallest and largest time of `column` a Parquet file's row-group statistics record, if all have them.
+    static func timeRange(_ file: ParquetFile, column: String) -> (min: Int64, max: Int64)? {
         var low = Int64.max, high = Int64.min
         for group in file.rowGroups {
             guard let chunk = group.columns.first(where: { $0.name == column }),
@@ -116,9 +139,15 @@ public struct SourceReader: Sendable {
         return try CSVReader(schema: Schema(fields)).read(path: file)
     }
 
-    /// Keeps rows in `interval`, widens columns to `types`, and records where rows came from.
+    /// Which rows a read keeps: those in `interval`, and the late rows before it.
+    struct RowFilter {
+        var interval: EventInterval
+        var late: LateRows?
+    }
+
+    /// Keeps the rows `keep` selects, widens columns to `types`, and records where rows came from.
     private func filter(_ batch: ColumnBatch, source: Source, location: String, isCSV: Bool,
-                        interval: EventInterval, types: [String: ValueType]) throws -> SourceRows {
+                        keep: RowFilter, types: [String: ValueType]) throws -> SourceRows {
         guard let time = batch.column(named: source.eventTimestampColumn) else {
             throw SourceError(location: location, column: source.eventTimestampColumn,
                               message: "the event time column is missing; the file has \(batch.schema.names.joined(separator: ", "))",
@@ -129,16 +158,35 @@ public struct SourceReader: Sendable {
                               message: "the event time column is \(time.type), not a timestamp",
                               fix: "store event times as timestamps (Parquet TIMESTAMP, ISO-8601 text in CSV)")
         }
+        let interval = keep.interval
+        // Late rows need a created time; a source whose rows lack the column has none to offer.
+        let created = keep.late == nil ? nil : source.createdTimestampColumn.flatMap { batch.column(named: $0) }.flatMap { $0.type == .timestamp ? $0 : nil }
+        var maxCreated: Int64?
+        if let created {
+            let values = created.timestampMicros
+            for i in 0..<values.count where !created.isNull(i) { maxCreated = max(maxCreated ?? .min, values[i]) }
+        }
+        let lateAfter = created == nil ? nil : keep.late?.createdAfter
+        let everything = interval == .all
         var kept: [Int] = []
         let micros = time.timestampMicros
-        if interval != .all {
+        if !everything {
             kept.reserveCapacity(micros.count)
-            for i in 0..<micros.count where !time.isNull(i) && interval.contains(micros: micros[i]) { kept.append(i) }
+            let start = interval.start.microsecondsSinceEpoch
+            let createdMicros = created?.timestampMicros ?? []
+            for i in 0..<micros.count where !time.isNull(i) {
+                if interval.contains(micros: micros[i]) {
+                    kept.append(i)
+                } else if let lateAfter, micros[i] < start, !created!.isNull(i), createdMicros[i] > lateAfter {
+                    kept.append(i)
+                }
+            }
         }
-        let selected = interval == .all ? batch : batch.gather(kept)
-        let rows: [Int32] = interval == .all ? (0..<batch.rowCount).map { Int32($0 + 1) } : kept.map { Int32($0 + 1) }
+        let selected = everything ? batch : batch.gather(kept)
+        let rows: [Int32] = everything ? (0..<batch.rowCount).map { Int32($0 + 1) } : kept.map { Int32($0 + 1) }
         let widened = try ColumnConversion.widen(selected, to: types, location: location)
-        return SourceRows(batch: widened, parts: [.init(location: location, firstIndex: 0, sourceRows: rows, isCSV: isCSV)])
+        return SourceRows(batch: widened, parts: [.init(location: location, firstIndex: 0, sourceRows: rows, isCSV: isCSV)],
+                          maxCreated: maxCreated)
     }
 
     static func concatenate(_ parts: [SourceRows]) throws -> SourceRows {
@@ -155,6 +203,7 @@ public struct SourceReader: Sendable {
             for p in part.parts { merged.append(.init(location: p.location, firstIndex: p.firstIndex + offset, sourceRows: p.sourceRows, isCSV: p.isCSV)) }
             offset += part.batch.rowCount
         }
-        return SourceRows(batch: try ColumnBatch.concatenate(parts.map(\.batch)), parts: merged)
+        let created = parts.compactMap(\.maxCreated).max()
+        return SourceRows(batch: try ColumnBatch.concatenate(parts.map(\.batch)), parts: merged, maxCreated: created)
     }
 }

@@ -7,6 +7,9 @@ public struct SourceRows: Sendable {
     /// the rows' 1-based row numbers in that file, and whether line numbers equal row + 1 (CSV without
     /// embedded newlines) — kept per part so a glob of files reports the right file.
     public var parts: [Part]
+    /// The greatest `created` time among every row the reader looked at (kept or not), when it was asked to
+    /// track late rows (``SourceReader/LateRows``) and the source has a created column.
+    public var maxCreated: Int64?
 
     public struct Part: Sendable {
         public var location: String
@@ -23,9 +26,10 @@ public struct SourceRows: Sendable {
         }
     }
 
-    public init(batch: ColumnBatch, parts: [Part]) {
+    public init(batch: ColumnBatch, parts: [Part], maxCreated: Int64? = nil) {
         self.batch = batch
         self.parts = parts
+        self.maxCreated = maxCreated
     }
 
     /// Where row `index` of the batch came from.

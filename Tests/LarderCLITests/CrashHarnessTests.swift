@@ -17,7 +17,8 @@ struct CrashHarnessTests {
     /// The stores of one state directory and Redis database, in comparable form.
     struct Stores: Equatable {
         var catalog: [String]
-        /// Parquet files on disk per day directory (an orphan or an undeleted superseded file shows here).
+        /// Parquet files on disk per day directory that the catalog does not list as retired (an orphan shows
+        /// here; a superseded file waits for deletion, recorded as retired, until the store's retention passes).
         var filesOnDisk: [String: Int]
         var days: [String: [String]]
         var watermarks: [String]
@@ -44,7 +45,8 @@ struct CrashHarnessTests {
 
     static func stores(home: String, redis: String) async throws -> Stores {
         let db = try SQLiteConnection(path: home + "/registry.db")
-        let files = try db.query("SELECT view, day, path, row_count FROM offline_files ORDER BY view, day")
+        let files = try db.query("SELECT view, day, path, row_count FROM offline_files ORDER BY view, day, kind, path")
+        let retired = Set(try db.query("SELECT path FROM offline_retired").compactMap { $0[0].string })
         var days: [String: [String]] = [:]
         for row in files {
             // File names carry job ids, which differ between runs: compare each day's rows instead.
@@ -59,7 +61,7 @@ struct CrashHarnessTests {
         var filesOnDisk: [String: Int] = [:]
         let walker = FileManager.default.enumerator(atPath: home + "/offline")
         while let item = walker?.nextObject() as? String {
-            guard item.hasSuffix(".parquet") || item.contains(".tmp") else { continue }
+            guard item.hasSuffix(".parquet") || item.contains(".tmp"), !retired.contains("offline/" + item) else { continue }
             filesOnDisk[(item as NSString).deletingLastPathComponent, default: 0] += 1
         }
         let client = RedisClient(url: try RedisURL(parsing: redis))

@@ -2,6 +2,7 @@ import Foundation
 import Larder
 import LarderColumnar
 import LarderParquet
+import LarderOffline
 import LarderRegistry
 import Testing
 
@@ -49,8 +50,11 @@ struct OfflineCommandsTests {
             #expect(rerun.status == 0, "\(rerun.stderr)")
             let after = try catalog(dir)
             #expect(after.count == 14)
-            let listed = try SQLiteConnection(path: dir + "/state/registry.db").query("SELECT path FROM offline_files ORDER BY path").compactMap { $0[0].string }
-            #expect(parquetFiles(dir) == listed.sorted(), "orphans removed, superseded files deleted")
+            let db = try SQLiteConnection(path: dir + "/state/registry.db")
+            let listed = try db.query("SELECT path FROM offline_files ORDER BY path").compactMap { $0[0].string }
+            let retired = try db.query("SELECT path FROM offline_retired ORDER BY path").compactMap { $0[0].string }
+            #expect(parquetFiles(dir) == (listed + retired).sorted(), "orphans removed; superseded files wait as retired")
+            #expect(retired.count == before.count, "the first run's day files (two views, two days), superseded by the rerun")
             let jobs = try SQLiteConnection(path: dir + "/state/registry.db").query("SELECT status FROM jobs ORDER BY id").compactMap { $0[0].string }
             #expect(jobs == ["succeeded", "failed", "succeeded"])
         }
@@ -102,6 +106,37 @@ struct OfflineCommandsTests {
             let refused = try larder.run("plan")
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("field customer_stats.lifetime_trip_count: feature lifetime_trip_count is not a column of \(path)"))
+        }
+    }
+
+    @Test("larder jobs show counts the late rows an incremental run took")
+    func jobsShowLateRows() throws {
+        try withTemporaryDirectory { dir in
+            let larder = try prepared(dir)
+            let lateDriver: Int64 = 100_000
+            #expect(try larder.run("materialize-incremental", "--end", "2026-01-07T12:00:00Z", "--offline-only", "--view", "driver_stats").status == 0)
+            // A row lands in the source behind the watermark, created after everything the source had.
+            let path = dir + "/data/driver_stats.parquet"
+            let source = try ParquetFile.read(path)
+            let first = source.gather([0])
+            let late = try ColumnBatch(schema: source.schema, columns: try source.schema.fields.map { field in
+                switch field.name {
+                case "driver_id": Column(int64: [lateDriver])
+                case "event_timestamp": Column(timestampMicros: [try Timestamp(parsing: "2026-01-07T01:00:00Z").microsecondsSinceEpoch])
+                case "created": Column(timestampMicros: [try Timestamp(parsing: "2030-01-01T00:00:00Z").microsecondsSinceEpoch])
+                default: try #require(first.column(named: field.name))
+                }
+            })
+            try ParquetFile.write(try ColumnBatch.concatenate([source, late]), to: path)
+            let run = try larder.run("materialize-incremental", "--end", "2026-01-07T13:00:00Z", "--offline-only", "--view", "driver_stats")
+            #expect(run.status == 0, "\(run.stderr)")
+            let id = try #require(try SQLiteConnection(path: dir + "/state/registry.db").queryFirst("SELECT max(id) FROM jobs")?[0].int64)
+            let shown = try larder.run("jobs", "show", String(id))
+            #expect(shown.stdout.contains("late rows (event time behind the view's watermark): 1"), "\(shown.stdout)")
+            let registry = try Registry(home: dir + "/state")
+            let ids = try OfflineStore(home: dir + "/state", database: registry.database).read(view: "driver_stats", columns: ["driver_id"])?
+                .column(named: "driver_id")?.int64Values ?? []
+            #expect(ids.filter { $0 == lateDriver }.count == 1)
         }
     }
 }

@@ -7,12 +7,12 @@ import Testing
 
 @Suite("Incremental materialization")
 struct IncrementalTests {
-    @Test("runs from the watermark, picks up appended rows, re-reads the lookback without duplicates")
+    @Test("runs from the watermark, picks up appended rows, re-reads the allowed lateness without duplicates")
     func watermarks() throws {
         let f = try OfflineFixture(); defer { f.remove() }
         try f.writeDrivers(drivers: 2, hours: 24)
         let view = FeatureView("driver_stats", entities: [OfflineFixture.driver], ttl: .days(2), source: OfflineFixture.source,
-                               fields: [Field("conv_rate", .float32), Field("trips", .int32)], lookback: .hours(2))
+                               fields: [Field("conv_rate", .float32), Field("trips", .int32)], allowedLateness: .hours(2))
         let m = try Materializer(repository: OfflineFixture.repository(view), home: f.home, dataDirectory: f.data)
         let end1 = ts("2026-01-01T12:00:00Z")
         #expect(try m.incrementalInterval(for: view, end: end1) == EventInterval(start: ts("2025-12-30T12:00:00Z"), end: end1))
@@ -20,7 +20,7 @@ struct IncrementalTests {
         #expect(first.map(\.views[0].rowsRead) == [24])
         #expect(try m.state.watermark(view: "driver_stats") == end1)
 
-        // Rows appended to the source: two new hours, and one late row inside the lookback.
+        // Rows appended to the source: two new hours, and one late row inside the allowed lateness.
         var lines = try String(contentsOfFile: f.data + "/drivers.csv", encoding: .utf8).split(separator: "\n").map(String.init)
         lines.append("1005,2026-01-01T11:30:00Z,2026-01-01T13:00:00Z,0.9,1")
         try f.write("drivers.csv", lines)
@@ -32,7 +32,7 @@ struct IncrementalTests {
         #expect(Set(stored.column(named: "driver_id")!.int64Values).contains(1005))
 
         // Nothing new: the interval is empty once the watermark reaches the end.
-        #expect(try m.runIncremental(views: [view], end: end2, trigger: "test").count == 1, "lookback re-reads even without new data")
+        #expect(try m.runIncremental(views: [view], end: end2, trigger: "test").count == 1, "allowedLateness re-reads even without new data")
         let noLookback = OfflineFixture.view(ttl: .days(2))
         let m2 = try Materializer(repository: OfflineFixture.repository(noLookback), home: f.home, dataDirectory: f.data)
         #expect(try m2.incrementalInterval(for: noLookback, end: end2) == nil)

@@ -95,4 +95,19 @@ struct OfflineCleanupTests {
         #expect(try reopened.removeOrphans(liveJobs: []).isEmpty, "the whole-tree walk happens once")
         #expect(try reopened.read(view: "driver_stats", columns: nil)?.rowCount == 90)
     }
+
+    @Test("a job that started after the cleanup read the live jobs is still not cleaned under: its files and directories are kept")
+    func jobStartedDuringCleanupIsLeftAlone() throws {
+        let f = try OfflineFixture(); defer { f.remove() }
+        let m = try materialized(f)
+        let rows = try #require(try m.store.read(view: "driver_stats", columns: nil))
+        // Running in this (live) process, but absent from the `liveJobs` the cleanup was handed.
+        let job = try m.jobs.start(trigger: "test", views: ["driver_stats"], interval: .all)
+        let staged = try m.store.stage(view: "driver_stats", rows: rows, interval: .all, jobID: job)
+        #expect(try m.store.removeOrphans(liveJobs: []).isEmpty)
+        for file in staged.files { #expect(FileManager.default.fileExists(atPath: f.home + "/" + (file.path ?? ""))) }
+        #expect(try m.store.catalog.pending().count == 2, "its directories stay on the cleanup list")
+        try m.store.commit([staged], jobID: job)
+        #expect(try m.store.read(view: "driver_stats", columns: nil)?.rowCount == 90)
+    }
 }

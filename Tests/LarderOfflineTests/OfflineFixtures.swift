@@ -2,6 +2,7 @@ import Foundation
 import Larder
 import LarderColumnar
 import LarderRegistry
+import LarderSources
 
 /// A temporary state directory and data directory with a small driver source in CSV.
 struct OfflineFixture {
@@ -48,3 +49,26 @@ struct OfflineFixture {
 }
 
 func ts(_ text: String) -> Timestamp { try! Timestamp(parsing: text) }
+
+extension OfflineFixture {
+    /// Stored rows of ``view(transform:fields:ttl:)``'s schema (driver_id, event_timestamp, created, conv_rate,
+    /// trips), as a push would commit them: created one second after the event.
+    static func storedRows(_ view: FeatureView, drivers: [Int64], times: [Timestamp], rate: Float = 0.5) throws -> ColumnBatch {
+        let micros = times.map(\.microsecondsSinceEpoch)
+        return try ColumnBatch(schema: ViewRowBuilder.storedSchema(of: view), columns: [
+            Column(int64: drivers), Column(timestampMicros: micros), Column(timestampMicros: micros.map { $0 + 1_000_000 }),
+            Column(float32: Array(repeating: rate, count: drivers.count)), Column(int32: drivers.map { Int32($0 % 1000) }),
+        ])
+    }
+
+    /// Each stored row as text, with how many times the store holds it.
+    static func multiset(_ batch: ColumnBatch?) -> [String: Int] {
+        guard let batch else { return [:] }
+        var counts: [String: Int] = [:]
+        for row in 0..<batch.rowCount {
+            let text = (0..<batch.schema.count).map { batch.value(row: row, column: $0).description }.joined(separator: "|")
+            counts[text, default: 0] += 1
+        }
+        return counts
+    }
+}

@@ -122,4 +122,27 @@ struct DefinitionValidatorTests {
         #expect(try #require(found.first { $0.name == "minute61" }).problem.contains("outside 0-59"))
         #expect(try #require(found.first { $0.name == "zero" }).problem.contains("must be positive"))
     }
+
+    @Test("plan and apply warn about a scheduled view whose late rows no run would take")
+    func lateDataWarnings() {
+        let noCreated = Source.csv("driver_stats", path: "driver_stats.csv", created: nil)
+        func repository(_ view: FeatureView) -> FeatureRepository {
+            FeatureRepository(project: "rides", entities: [driver], sources: [view.source], views: [view],
+                              services: [FeatureService("rides", features: [view.allFeatures])])
+        }
+        let fields = [Field("conv_rate", .float32)]
+        let blind = FeatureView("driver_stats", entities: [driver], ttl: .days(1), source: noCreated, fields: fields, schedule: .every(.hours(1)))
+        let warnings = DefinitionValidator.lateDataWarnings(repository(blind))
+        #expect(warnings.map(\.name) == ["driver_stats"])
+        #expect(warnings.first?.description.contains("no created column and the view declares no allowedLateness") == true)
+        #expect(warnings.first?.fix.contains("allowedLateness:") == true)
+        let lenient = FeatureView("driver_stats", entities: [driver], ttl: .days(1), source: noCreated, fields: fields,
+                                  schedule: .every(.hours(1)), allowedLateness: .hours(2))
+        #expect(DefinitionValidator.lateDataWarnings(repository(lenient)).isEmpty)
+        let created = FeatureView("driver_stats", entities: [driver], ttl: .days(1), source: source, fields: fields, schedule: .every(.hours(1)))
+        #expect(DefinitionValidator.lateDataWarnings(repository(created)).isEmpty)
+        let unscheduled = FeatureView("driver_stats", entities: [driver], ttl: .days(1), source: noCreated, fields: fields)
+        #expect(DefinitionValidator.lateDataWarnings(repository(unscheduled)).isEmpty)
+        #expect(issues(views: [lenient]).isEmpty, "a warning, not an error")
+    }
 }

@@ -41,7 +41,7 @@ struct RegistrySchemaTests {
             #expect(try RegistrySchema.version(of: db) == RegistrySchema.current)
             #expect(RegistrySchema.current >= 1)
             let expected: Set<String> = ["registry_versions", "jobs", "offline_files", "offline_intervals", "offline_pending",
-                                         "watermarks", "view_locks", "snapshots", "models"]
+                                         "offline_retired", "watermarks", "view_locks", "snapshots", "models"]
             #expect(try Self.tables(db).isSuperset(of: expected))
         }
     }
@@ -72,6 +72,15 @@ struct RegistrySchemaTests {
             #expect(try db.queryFirst("SELECT path FROM offline_files WHERE view = 'driver_stats'")?[0].string
                     == "offline/driver_stats/date=1970-01-01/part-j1.parquet")
             #expect(try db.queryFirst("SELECT watermark FROM watermarks WHERE view = 'driver_stats'")?[0].int64 == 10)
+            // Migration 2: the existing file is source-derived, and a day may now hold several files.
+            #expect(try db.queryFirst("SELECT kind, row_count, min_event, max_event, job_id, committed_at FROM offline_files")?.values
+                    == [.text("source"), .integer(42), .integer(0), .integer(9), .integer(1), .integer(6)])
+            try db.execute("INSERT INTO offline_files(view, day, path, row_count, job_id, committed_at, kind) VALUES ('driver_stats', 0, 'p2', 1, 2, 7, 'push')")
+            #expect(try db.queryFirst("SELECT count(*) FROM offline_retired")?[0].int64 == 0)
+            // Migration 3: no created watermark yet, no late rows counted for old jobs.
+            #expect(try db.queryFirst("SELECT created_watermark FROM watermarks WHERE view = 'driver_stats'")?[0] == .null)
+            #expect(job?.rowsLate == 0)
+            #expect(job?.note == nil)
             // Opening again applies nothing.
             #expect(try RegistrySchema.migrate(db).isEmpty)
             // offline_pending existed already, so no whole-tree cleanup walk is asked for.
@@ -120,7 +129,7 @@ struct RegistrySchemaTests {
     /// Every stored property of the registered spec types. When this list changes, an older larder would
     /// decode a newer registry's spec and drop the new field: add a ``RegistrySchema`` migration (even one
     /// with no SQL) so the older one refuses the file, then update the list and the version beside it.
-    static let specProperties: (schema: Int32, names: [String]) = (1, [
+    static let specProperties: (schema: Int32, names: [String]) = (3, [
         "EntitySpec.description", "EntitySpec.joinKey", "EntitySpec.keyType", "EntitySpec.name", "EntitySpec.owner", "EntitySpec.tags",
         "FeatureReference.feature", "FeatureReference.view",
         "FieldSpec.description", "FieldSpec.name", "FieldSpec.nullable", "FieldSpec.type",

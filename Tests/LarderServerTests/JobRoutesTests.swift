@@ -51,6 +51,7 @@ struct JobRoutesTests {
             #expect(job.status == .ok)
             #expect(job.text.contains(#""trigger":"http""#))
             #expect(job.text.contains(#""views":["driver_stats"]"#))
+            #expect(job.text.contains(#""rowsLate":0"#), "late rows are reported (none for an explicit materialization)")
 
             let unknown = try await http.execute(uri: "/materialize", method: .post, body: ByteBuffer(string: #"{"start_ts":"2026-01-01T00:00:00Z","feature_views":["nope"]}"#))
             #expect(unknown.status == .badRequest)
