@@ -97,7 +97,8 @@ package struct RedisReplyFuzzer: Sendable {
     static func stringBytes(_ reply: RedisReply) -> Int {
         switch reply {
         case .bytes(let b): b.count
-        case .status(let s), .error(let s): s.utf8.count
+        // Invalid UTF-8 is repaired with U+FFFD (three bytes): count scalars, one per byte at most.
+        case .status(let s), .error(let s): s.unicodeScalars.count
         case .array(let a): a.reduce(0) { $0 + stringBytes($1) }
         default: 0
         }

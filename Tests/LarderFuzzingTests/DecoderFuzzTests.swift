@@ -26,7 +26,7 @@ struct DecoderFuzzTests {
         defer { fuzzer.cleanup() }
         let report = fuzzer.run(cases: 2_000)
         expectClean(report, minimumReads: 50)
-        #expect((report.outcomes["read:unchanged"] ?? 0) > 50, "metadata-only mutations were tried and read unchanged: \(report)")
+        #expect((report.outcomes["read:unchanged"] ?? 0) > 20, "metadata-only mutations were tried and read unchanged: \(report)")
     }
 
     @Test("mutated CSV files: one thread and speculative chunks agree, errors are clean (1,500 cases)")
