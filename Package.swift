@@ -74,6 +74,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // Seeded mutation fuzzers of the decoders (Parquet, CSV, Redis replies, lookup bodies), shared by
+        // the tests and the DecoderFuzz executable that runs many more cases.
+        .target(
+            name: "LarderFuzzing", dependencies: ["Larder", "LarderColumnar", "LarderParquet", "LarderCSV", "LarderOnline", "LarderServer"],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "DecoderFuzz", dependencies: ["LarderFuzzing"], path: "Benchmarks/DecoderFuzz", swiftSettings: swiftSettings),
+
         .executableTarget(
             name: "ParquetInterop", dependencies: ["Larder", "LarderColumnar", "LarderParquet"],
             path: "Sources/ParquetInterop", swiftSettings: swiftSettings),
@@ -132,6 +140,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "LarderTrainingTests", dependencies: ["LarderTraining", "Larder", "LarderColumnar", "LarderRegistry", "LarderOffline"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderTests", dependencies: ["Larder"], swiftSettings: swiftSettings),
+        .testTarget(name: "LarderFuzzingTests", dependencies: ["LarderFuzzing"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderRegistryTests", dependencies: ["Larder", "LarderRegistry"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderCLITests", dependencies: ["LarderCLI", "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderOffline", "LarderOnline", "LarderTestSupport"], swiftSettings: swiftSettings),
     ]

@@ -13,9 +13,18 @@
  * of a large online read. These reply functions build the same redisReply trees inside an arena
  * owned by one connection and released in one step once the replies of a request have been
  * decoded. Replies built this way must never be passed to freeReplyObject.
+ *
+ * Counts and lengths read from the wire never size an allocation by themselves: the arena refuses to
+ * hand out more than `limit` bytes between two resets (hiredis then reports an out-of-memory error and
+ * `exceeded` says why), and an array's element slots grow as its elements arrive instead of being
+ * allocated for the count its header declares ("*2147483647\r\n" would otherwise take 16 GiB).
  */
 
 #define LARDER_ARENA_CHUNK_SIZE ((size_t)64 * 1024)
+/* The default bound on the reply objects of one pipeline. */
+#define LARDER_ARENA_DEFAULT_LIMIT ((size_t)1 << 30)
+/* Element slots allocated up front for an array, whatever count its header declares. */
+#define LARDER_ARENA_FIRST_SLOTS ((size_t)64)
 
 typedef struct larder_arena_chunk {
     struct larder_arena_chunk *next;
@@ -29,6 +38,9 @@ typedef struct larder_arena {
     larder_arena_chunk *first;
     larder_arena_chunk *current;
     larder_arena_chunk *large; /* allocations too big for a chunk, freed on reset */
+    size_t used;               /* bytes handed out since the last reset */
+    size_t limit;              /* most bytes handed out between two resets */
+    int exceeded;              /* an allocation was refused because of `limit` */
 } larder_arena;
 
 static inline larder_arena_chunk *larder_arena_new_chunk(size_t size) {
@@ -49,11 +61,17 @@ static inline larder_arena *larder_arena_create(void) {
         return NULL;
     }
     arena->current = arena->first;
+    arena->limit = LARDER_ARENA_DEFAULT_LIMIT;
     return arena;
 }
 
 static inline void *larder_arena_alloc(larder_arena *arena, size_t size) {
+    if (size > arena->limit - arena->used || ((size + 15) & ~(size_t)15) > arena->limit - arena->used) {
+        arena->exceeded = 1;
+        return NULL;
+    }
     size = (size + 15) & ~(size_t)15;
+    arena->used += size;
     larder_arena_chunk *chunk = arena->current;
     if (chunk->used + size <= chunk->size) {
         void *p = chunk->data + chunk->used;
@@ -84,6 +102,8 @@ static inline void larder_arena_reset(larder_arena *arena) {
         if (c == arena->current) break;
     }
     arena->current = arena->first;
+    arena->used = 0;
+    arena->exceeded = 0;
     while (arena->large != NULL) {
         larder_arena_chunk *next = arena->large->next;
         free(arena->large);
@@ -108,13 +128,34 @@ static inline larder_arena *larder_task_arena(const redisReadTask *task) {
     return (larder_arena *)task->privdata;
 }
 
+/*
+ * An array's allocated element slots are kept in its `len` (unused for arrays); they double as elements
+ * arrive, up to the declared count, so memory follows the bytes received rather than the header.
+ */
+static inline int larder_arena_slot(larder_arena *arena, redisReply *parent, size_t index) {
+    if (index < parent->len) return 1;
+    if (index >= parent->elements) return 0;
+    size_t slots = parent->len * 2;
+    if (slots <= index) slots = index + 1;
+    if (slots > parent->elements) slots = parent->elements;
+    redisReply **grown = (redisReply **)larder_arena_alloc(arena, slots * sizeof(redisReply *));
+    if (grown == NULL) return 0;
+    memset(grown, 0, slots * sizeof(redisReply *));
+    if (parent->len > 0) memcpy(grown, parent->element, parent->len * sizeof(redisReply *));
+    parent->element = grown;
+    parent->len = slots;
+    return 1;
+}
+
 static inline redisReply *larder_arena_reply(const redisReadTask *task, int type) {
-    redisReply *reply = (redisReply *)larder_arena_alloc(larder_task_arena(task), sizeof(redisReply));
+    larder_arena *arena = larder_task_arena(task);
+    redisReply *reply = (redisReply *)larder_arena_alloc(arena, sizeof(redisReply));
     if (reply == NULL) return NULL;
     memset(reply, 0, sizeof(redisReply));
     reply->type = type;
     if (task->parent != NULL) {
         redisReply *parent = (redisReply *)task->parent->obj;
+        if (task->idx < 0 || !larder_arena_slot(arena, parent, (size_t)task->idx)) return NULL;
         parent->element[task->idx] = reply;
     }
     return reply;
@@ -135,13 +176,11 @@ static inline void *larder_arena_create_string(const redisReadTask *task, char *
 static inline void *larder_arena_create_array(const redisReadTask *task, int elements) {
     redisReply *reply = larder_arena_reply(task, REDIS_REPLY_ARRAY);
     if (reply == NULL) return NULL;
-    if (elements > 0) {
-        size_t bytes = (size_t)elements * sizeof(redisReply *);
-        reply->element = (redisReply **)larder_arena_alloc(larder_task_arena(task), bytes);
-        if (reply->element == NULL) return NULL;
-        memset(reply->element, 0, bytes);
-    }
     reply->elements = (size_t)(elements > 0 ? elements : 0);
+    if (elements > 0) {
+        size_t first = reply->elements < LARDER_ARENA_FIRST_SLOTS ? reply->elements : LARDER_ARENA_FIRST_SLOTS;
+        if (!larder_arena_slot(larder_task_arena(task), reply, first - 1)) return NULL;
+    }
     return reply;
 }
 
@@ -172,6 +211,11 @@ static redisReplyObjectFunctions larder_arena_reply_functions = {
 static inline void larder_use_reply_arena(redisContext *context, larder_arena *arena) {
     context->reader->fn = &larder_arena_reply_functions;
     context->reader->privdata = arena;
+}
+
+/* Bytes fed to `reader` and not yet parsed into replies (a reply still arriving). */
+static inline size_t larder_reader_pending_bytes(const redisReader *reader) {
+    return reader->len - reader->pos;
 }
 
 /* A reader (for bytes read elsewhere, e.g. from a NIO channel) that builds its replies in `arena`. */

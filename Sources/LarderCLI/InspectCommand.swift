@@ -12,11 +12,13 @@ struct InspectCommand: ParsableCommand {
         abstract: "Show a Parquet or CSV file's schema, row count, row groups, compression and first rows.",
         discussion: """
             Parquet files show their footer (row groups, codecs, encodings, key-value metadata such as
-            Larder's lineage); CSV files show the inferred schema.
+            Larder's lineage); CSV files show the inferred schema. A file whose columns would decode to
+            more than --max-decoded-bytes (default 4GiB) is refused with an error instead of read.
 
             Examples:
               larder inspect data/driver_stats.parquet
               larder inspect --rows 3 --json data/orders.csv
+              larder inspect --max-decoded-bytes 16GiB big.parquet
             """)
 
     @Option(help: "How many rows to print.")
@@ -28,13 +30,16 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "A .parquet or .csv file.")
     var file: String
 
+    @OptionGroup var decoding: DecodingOptions
+
     func run() throws {
         guard FileManager.default.fileExists(atPath: file) else { throw CLIError("\(file) does not exist") }
         if file.lowercased().hasSuffix(".csv") {
-            let batch = try CSVReader(schema: try CSVReader.inferSchema(path: file)).read(path: file)
+            let options = decoding.csv
+            let batch = try CSVReader(schema: try CSVReader.inferSchema(path: file, options: options), options: options).read(path: file)
             output(format: "csv", batch: batch, rowGroups: [], metadata: [:])
         } else {
-            let parquet = try ParquetFile(path: file)
+            let parquet = try ParquetFile(path: file, options: decoding.parquet)
             let batch = try parquet.read().slice(0..<min(rows, parquet.rowCount))
             output(format: "parquet", batch: batch, totalRows: parquet.rowCount, rowGroups: parquet.rowGroups,
                    metadata: parquet.keyValueMetadata)

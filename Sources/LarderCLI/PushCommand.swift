@@ -35,6 +35,8 @@ struct PushCommand: AsyncParsableCommand {
     @Option(help: "online, offline or online_and_offline.")
     var to: String = "online_and_offline"
 
+    @OptionGroup var decoding: DecodingOptions
+
     func run() async throws {
         guard let destination = PushIngestion.Destination(rawValue: to) else {
             throw ValidationError("--to must be online, offline or online_and_offline")
@@ -53,7 +55,8 @@ struct PushCommand: AsyncParsableCommand {
         let location: Source.Location = path.lowercased().hasSuffix(".csv") ? .csv(path: path) : .parquet(path: path)
         let source = Source(target.source.name, location: location, eventTimestamp: target.source.eventTimestampColumn,
                             created: target.source.createdTimestampColumn)
-        let rows = try SourceReader(dataDirectory: options.dataDirectory).read(source, types: ViewRowBuilder.sourceColumns(of: target).types)
+        let reader = SourceReader(dataDirectory: options.dataDirectory, maxDecodedBytes: decoding.maxDecodedBytes.bytes)
+        let rows = try reader.read(source, types: ViewRowBuilder.sourceColumns(of: target).types)
         let count: Int
         do {
             count = try await ingestion.push(view: target, batch: rows.batch, to: destination)

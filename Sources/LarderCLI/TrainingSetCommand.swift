@@ -45,6 +45,8 @@ struct TrainingSetCommand: ParsableCommand {
     @Option(help: "Also save the result as an immutable snapshot with this name.")
     var save: String?
 
+    @OptionGroup var decoding: DecodingOptions
+
     func validate() throws {
         if (service == nil) == (features == nil) { throw ValidationError("give exactly one of --service or --features") }
         let lower = out.lowercased()
@@ -60,7 +62,7 @@ struct TrainingSetCommand: ParsableCommand {
         let store = try OfflineStore(home: options.homeDirectory, database: registry.database)
         var keyTypes: [String: ValueType] = [:]
         for entity in repository.entities { keyTypes[entity.joinKey] = entity.keyType }
-        let entityRows = try EntityRowsReader.read(entities, keyTypes: keyTypes)
+        let entityRows = try EntityRowsReader.read(entities, keyTypes: keyTypes, maxDecodedBytes: decoding.maxDecodedBytes.bytes)
         let result = try TrainingSetBuilder(repository: repository, store: store)
             .build(entities: entityRows, features: references, fullNames: fullNames)
         var written = false

@@ -1,6 +1,10 @@
+import LarderColumnar
+
 /// Receives the fields of each row, by header position (0-based).
 protocol CSVRowSink: Sendable {
     mutating func take(_ field: CSVField, at index: Int) throws(CSVValueProblem)
+    /// The memory the sink holds now (array capacities), charged to the read's ``DecodeBudget``.
+    var heldBytes: Int { get }
 }
 
 /// A failure inside a chunk, located relative to the chunk's start until the chunk is known to begin at a
@@ -25,6 +29,8 @@ struct CSVChunkOutcome<Sink: CSVRowSink> {
     /// Line breaks consumed in `start..<end`.
     var newlines = 0
     var failure: CSVChunkFailure?
+    /// Bytes of the sink reserved in the read's budget (released if the outcome is discarded).
+    var charged = 0
 }
 
 /// The row loop: tokenizes the rows that begin in `start..<limit`, finishing the last one even past
@@ -33,13 +39,21 @@ enum CSVChunkParser {
     /// Pages of a memory-mapped file behind the cursor are dropped every this many bytes, so the
     /// process holds only the parsed columns, not the whole file.
     static let releaseInterval = 16 << 20
+    /// The sink's memory is charged to the budget every this many bytes of input (and at the end), so a
+    /// read stops within a few MiB of its limit.
+    static let budgetInterval = 1 << 20
 
     static func parse<Sink: CSVRowSink>(
-        _ data: CSVBytes, start: Int, limit: Int, fieldCount: Int, delimiter: UInt8, sink: Sink
+        _ data: CSVBytes, start: Int, limit: Int, fieldCount: Int, delimiter: UInt8, sink: Sink, budget: DecodeBudget
     ) -> CSVChunkOutcome<Sink> {
         var outcome = CSVChunkOutcome(sink: sink, start: start, end: start)
         var t = CSVTokenizer(base: data.base, end: data.count, position: start, delimiter: delimiter)
         var released = start
+        var charged = start
+        if !charge(&outcome, budget) {
+            outcome.failure = limitFailure(budget, newlines: 0)
+            return outcome
+        }
         rows: while t.position < limit && !t.atEnd {
             if fieldCount > 1 && t.atBlankLine {
                 t.skipLineBreak()
@@ -82,10 +96,33 @@ enum CSVChunkParser {
                 data.release(from: released, to: t.position)
                 released = t.position
             }
+            if t.position - charged >= budgetInterval {
+                charged = t.position
+                if !charge(&outcome, budget) {
+                    outcome.failure = limitFailure(budget, newlines: rowLines)
+                    break rows
+                }
+            }
         }
+        if outcome.failure == nil, !charge(&outcome, budget) { outcome.failure = limitFailure(budget, newlines: t.newlines) }
         outcome.end = t.position
         outcome.newlines = t.newlines
         return outcome
+    }
+
+    /// Reserves what the sink grew to since the last charge; `false` when the budget refuses it.
+    private static func charge<Sink: CSVRowSink>(_ outcome: inout CSVChunkOutcome<Sink>, _ budget: DecodeBudget) -> Bool {
+        let now = outcome.sink.heldBytes
+        guard now > outcome.charged else { return true }
+        guard budget.reserve(now - outcome.charged) else { return false }
+        outcome.charged = now
+        return true
+    }
+
+    private static func limitFailure(_ budget: DecodeBudget, newlines: Int) -> CSVChunkFailure {
+        CSVChunkFailure(
+            kind: .limitExceeded, newlines: newlines, fieldIndex: nil, found: nil,
+            expected: "a file whose columns fit in maxDecodedBytes = \(budget.limit) bytes (\(budget.heldBytes) held when this line was reached); raise CSVReadOptions.maxDecodedBytes (larder: --max-decoded-bytes) if the file is trusted and the memory is there, or read fewer columns")
     }
 
     private static func tokenFailure(_ error: CSVTokenFailure, data: CSVBytes, fieldIndex: Int) -> CSVChunkFailure {

@@ -90,6 +90,12 @@ struct CSVColumnAccumulator {
         count += 1
     }
 
+    /// The bytes the accumulator's arrays have allocated (capacities, not counts: growth doubles them).
+    var heldBytes: Int {
+        bools.capacity + 4 * int32s.capacity + 8 * int64s.capacity + 4 * floats.capacity + 8 * doubles.capacity
+            + 8 * offsets.capacity + bytes.capacity + 8 * validity.capacity
+    }
+
     private func problem(_ expected: String) -> CSVValueProblem {
         CSVValueProblem(kind: .badValue, expected: expected + "; fix the value or declare the column as string")
     }

@@ -39,6 +39,8 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidUTF8
         /// The batch or options cannot be written as CSV (e.g. a delimiter that needs quoting).
         case unsupported
+        /// Reading would hold more than ``CSVReadOptions/maxDecodedBytes``.
+        case limitExceeded
     }
 
     public var kind: Kind

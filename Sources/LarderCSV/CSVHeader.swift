@@ -9,7 +9,12 @@ struct CSVHeader: Sendable {
     /// Line breaks consumed by the byte order mark and the header (quoted names may span lines).
     var newlines: Int
 
-    init(_ data: CSVBytes, name: String, delimiter: UInt8) throws(CSVError) {
+    /// What one column costs a read besides its values (its name, its accumulator and its type
+    /// inference in each parsing chunk): a header of millions of one-letter names is refused by
+    /// `maxDecodedBytes` instead of expanding a hundredfold.
+    static let bytesPerColumn = 1024
+
+    init(_ data: CSVBytes, name: String, delimiter: UInt8, maxDecodedBytes: Int = .max) throws(CSVError) {
         var start = 0
         if data.count >= 3, data.base[0] == 0xEF, data.base[1] == 0xBB, data.base[2] == 0xBF { start = 3 }
         guard start < data.count else { throw CSVReader.missingHeader(name) }
@@ -24,6 +29,11 @@ struct CSVHeader: Sendable {
                     kind: error.kind == .unterminatedQuote ? .unterminatedQuote : .unexpectedQuote, path: name,
                     line: 1 + error.newlines, column: names.count + 1,
                     expected: "a well-formed header line; close quoted names and double quotes inside them (\"\")")
+            }
+            guard (names.count + 1) <= maxDecodedBytes / Self.bytesPerColumn else {
+                throw CSVError(
+                    kind: .limitExceeded, path: name, line: 1 + t.newlines, column: names.count + 1,
+                    expected: "at most \(maxDecodedBytes / Self.bytesPerColumn) header columns (\(Self.bytesPerColumn) bytes each within maxDecodedBytes = \(maxDecodedBytes)); raise CSVReadOptions.maxDecodedBytes (larder: --max-decoded-bytes) if the file is trusted")
             }
             names.append(String(decoding: field.bytes, as: UTF8.self))
             if field.terminator != .delimiter { break }

@@ -1,4 +1,5 @@
 import Dispatch
+import LarderColumnar
 
 #if canImport(Glibc)
 import Glibc
@@ -27,7 +28,7 @@ enum CSVParallelParser {
     /// Parses every row of the body; `makeSink(chunkIndex, estimatedRows)` is called on the parsing
     /// thread; `locate(failure, lineBreaksBeforeChunk)` turns a validated failure into the error.
     static func parse<Sink: CSVRowSink>(
-        _ layout: Layout, threads: Int, minimumChunkBytes: Int,
+        _ layout: Layout, threads: Int, minimumChunkBytes: Int, budget: DecodeBudget,
         makeSink: @escaping @Sendable (_ chunk: Int, _ estimatedRows: Int) -> Sink,
         locate: (CSVChunkFailure, Int) -> CSVError
     ) throws(CSVError) -> [CSVChunkOutcome<Sink>] {
@@ -38,18 +39,22 @@ enum CSVParallelParser {
         let rowsPerByte = estimateRowsPerByte(data, from: layout.bodyStart)
         // Chunk 0 is sized for the whole body: the later chunks are appended to it, and capacity that is
         // never touched costs address space, not memory. The sample may overstate the row count, so each
-        // reservation (at most 8 bytes a field) is capped to keep them all under a quarter of the RAM,
-        // where no allocation is refused.
-        let cap = Int(CSVParallelParser.physicalMemory / 4 / Double(8 * max(1, layout.fieldCount))) / chunkCount
+        // reservation (at most 8 bytes a field) is capped to keep them all under a quarter of the RAM (where
+        // no allocation is refused) and under the read's budget; and a row takes at least one byte per field
+        // (its delimiters and line break), which bounds the rows a range can hold.
+        let fields = max(1, layout.fieldCount)
+        let room = min(CSVParallelParser.physicalMemory / 4, Double(budget.limit) / 2)
+        let cap = Int(room / Double(8 * fields)) / chunkCount
         let estimates = (0..<chunkCount).map { k in
-            min(cap, Int(Double(k == 0 ? body : starts[k + 1] - starts[k]) * rowsPerByte * 1.05) + 16)
+            let bytes = k == 0 ? body : starts[k + 1] - starts[k]
+            return min(cap, bytes / fields + 1, Int(Double(bytes) * rowsPerByte * 1.05) + 16)
         }
 
         let slots = CSVOutcomeSlots<Sink>(count: chunkCount)
         let parseChunk: @Sendable (Int) -> Void = { k in
             let outcome = CSVChunkParser.parse(
                 data, start: starts[k], limit: starts[k + 1], fieldCount: layout.fieldCount,
-                delimiter: layout.delimiter, sink: makeSink(k, estimates[k]))
+                delimiter: layout.delimiter, sink: makeSink(k, estimates[k]), budget: budget)
             slots.store(outcome, at: k)
         }
         if chunkCount == 1 {
@@ -65,9 +70,11 @@ enum CSVParallelParser {
             var outcome = slots.take(at: k)
             if let previous = accepted.last, previous.end != outcome.start {
                 // The guessed start was inside a quoted field: parse this range again from the true boundary.
+                budget.release(outcome.charged)
+                outcome = CSVChunkOutcome(sink: makeSink(k, 0), start: 0, end: 0)
                 outcome = CSVChunkParser.parse(
                     data, start: previous.end, limit: max(starts[k + 1], previous.end),
-                    fieldCount: layout.fieldCount, delimiter: layout.delimiter, sink: makeSink(k, estimates[k]))
+                    fieldCount: layout.fieldCount, delimiter: layout.delimiter, sink: makeSink(k, estimates[k]), budget: budget)
             }
             if let failure = outcome.failure { throw locate(failure, linesBefore) }
             linesBefore += outcome.newlines

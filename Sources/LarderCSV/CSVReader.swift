@@ -75,14 +75,14 @@ public struct CSVReader: Sendable {
         defer { withExtendedLifetime(file) {} }
         try options.validate(path: path)
         guard let bytes = file.bytes else { throw missingHeader(path) }
-        let header = try CSVHeader(bytes, name: path, delimiter: options.delimiter)
+        let header = try CSVHeader(bytes, name: path, delimiter: options.delimiter, maxDecodedBytes: options.maxDecodedBytes)
         return try inferSchema(bytes, header: header, name: path, options: options)
     }
 
     private func read(_ data: CSVBytes?, name: String) throws(CSVError) -> ColumnBatch {
         try options.validate(path: name)
         guard let data else { throw CSVReader.missingHeader(name) }
-        let header = try CSVHeader(data, name: name, delimiter: options.delimiter)
+        let header = try CSVHeader(data, name: name, delimiter: options.delimiter, maxDecodedBytes: options.maxDecodedBytes)
         let schema: Schema
         if let given = self.schema {
             schema = given
@@ -91,15 +91,16 @@ public struct CSVReader: Sendable {
         }
         let targets = try header.targets(for: schema, name: name)
         let fields = schema.fields
+        let budget = DecodeBudget(limit: options.maxDecodedBytes)
         var outcomes = try CSVParallelParser.parse(
-            layout(data, header), threads: options.threads, minimumChunkBytes: options.minimumChunkBytes,
+            layout(data, header), threads: options.threads, minimumChunkBytes: options.minimumChunkBytes, budget: budget,
             makeSink: { _, rows in
                 CSVSchemaSink(
                     columns: fields.map { CSVColumnAccumulator(type: $0.type, nullable: $0.nullable, capacity: rows) },
                     targets: targets)
             },
             locate: { header.error(for: $0, linesBefore: $1, name: name) })
-        return try CSVReader.assemble(&outcomes, schema: schema, name: name)
+        return try CSVReader.assemble(&outcomes, schema: schema, name: name, budget: budget)
     }
 
     private static func inferSchema(
@@ -108,7 +109,7 @@ public struct CSVReader: Sendable {
         let count = header.names.count
         let outcomes = try CSVParallelParser.parse(
             layout(data, header, delimiter: options.delimiter), threads: options.threads,
-            minimumChunkBytes: options.minimumChunkBytes,
+            minimumChunkBytes: options.minimumChunkBytes, budget: DecodeBudget(limit: options.maxDecodedBytes),
             makeSink: { _, _ in CSVInferenceSink(columns: Array(repeating: CSVTypeInference(), count: count)) },
             locate: { header.error(for: $0, linesBefore: $1, name: name) })
         var merged = Array(repeating: CSVTypeInference(), count: count)
@@ -126,16 +127,28 @@ public struct CSVReader: Sendable {
         CSVParallelParser.Layout(data: data, bodyStart: header.bodyStart, fieldCount: header.names.count, delimiter: delimiter)
     }
 
-    /// Joins the chunks column by column, so at most one column exists twice at any moment.
+    /// Joins the chunks column by column, so at most one column exists twice at any moment (and that
+    /// copy is reserved in the budget while it exists).
     private static func assemble(
-        _ outcomes: inout [CSVChunkOutcome<CSVSchemaSink>], schema: Schema, name: String
+        _ outcomes: inout [CSVChunkOutcome<CSVSchemaSink>], schema: Schema, name: String, budget: DecodeBudget
     ) throws(CSVError) -> ColumnBatch {
         var first: [CSVColumnAccumulator] = []
         swap(&first, &outcomes[0].sink.columns)
         var columns: [Column] = []
         columns.reserveCapacity(first.count)
         for c in first.indices {
-            for k in 1..<outcomes.count { first[c].absorb(&outcomes[k].sink.columns[c]) }
+            if outcomes.count > 1 {
+                let pieces = [first[c].heldBytes] + outcomes[1...].map { $0.sink.columns[c].heldBytes }
+                let total = pieces.reduce(0, +)
+                guard budget.reserve(total) else {
+                    throw CSVError(
+                        kind: .limitExceeded, path: name, column: c + 1, columnName: schema[c].name,
+                        expected: "columns that fit in maxDecodedBytes = \(budget.limit) bytes: joining this column's \(outcomes.count) parsed pieces needs \(total) more with \(budget.heldBytes) held; raise CSVReadOptions.maxDecodedBytes (larder: --max-decoded-bytes) if the file is trusted, or read fewer columns")
+                }
+                for k in 1..<outcomes.count { first[c].absorb(&outcomes[k].sink.columns[c]) }
+                // The pieces are freed; the joined column keeps the reservation just made.
+                budget.release(total)
+            }
             columns.append(first[c].column())
             first[c] = CSVColumnAccumulator(type: schema[c].type, nullable: true, capacity: 0)
         }
@@ -162,6 +175,8 @@ struct CSVSchemaSink: CSVRowSink {
         let target = targets[index]
         if target >= 0 { try columns[target].append(field) }
     }
+
+    var heldBytes: Int { columns.reduce(columns.count * MemoryLayout<CSVColumnAccumulator>.stride) { $0 + $1.heldBytes } }
 }
 
 /// Widens each column's candidate type by the values of one chunk.
@@ -172,4 +187,6 @@ struct CSVInferenceSink: CSVRowSink {
     mutating func take(_ field: CSVField, at index: Int) throws(CSVValueProblem) {
         columns[index].observe(field)
     }
+
+    var heldBytes: Int { columns.count * MemoryLayout<CSVTypeInference>.stride }
 }

@@ -8,19 +8,23 @@ import Foundation
 /// that pass through — from CSV or Parquet.
 public enum EntityRowsReader {
     /// Reads `path`; `keyTypes` types the join keys of a CSV file (Parquet files carry their types).
-    public static func read(_ path: String, keyTypes: [String: ValueType], timestampColumn: String = "event_timestamp") throws -> ColumnBatch {
+    /// A file whose columns would decode to more than `maxDecodedBytes` is refused.
+    public static func read(_ path: String, keyTypes: [String: ValueType], timestampColumn: String = "event_timestamp",
+                            maxDecodedBytes: Int = 4 << 30) throws -> ColumnBatch {
         guard FileManager.default.fileExists(atPath: path) else {
             throw TrainingSetError("entity file \(path) does not exist")
         }
         let batch: ColumnBatch
         if path.lowercased().hasSuffix(".csv") {
-            let inferred = try CSVReader.inferSchema(path: path)
+            var options = CSVReadOptions()
+            options.maxDecodedBytes = maxDecodedBytes
+            let inferred = try CSVReader.inferSchema(path: path, options: options)
             let fields = inferred.fields.map { field in
                 SchemaField(name: field.name, type: field.name == timestampColumn ? .timestamp : (keyTypes[field.name] ?? field.type), nullable: true)
             }
-            batch = try CSVReader(schema: Schema(fields)).read(path: path)
+            batch = try CSVReader(schema: Schema(fields), options: options).read(path: path)
         } else {
-            batch = try ParquetFile.read(path)
+            batch = try ParquetFile.read(path, options: ParquetReadOptions(maxDecodedBytes: maxDecodedBytes))
         }
         guard let time = batch.column(named: timestampColumn) else {
             throw TrainingSetError("entity file \(path) has no \(timestampColumn) column; it has \(batch.schema.names.joined(separator: ", "))")

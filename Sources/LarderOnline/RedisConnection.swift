@@ -180,7 +180,8 @@ public final class RedisConnection {
         case REDIS_ERR_PROTOCOL, REDIS_ERR_OOM: kind = .protocol
         default: kind = .connection
         }
-        let text = kind == .timeout ? "no reply within the command timeout (\(message))" : message
+        let text = kind == .timeout ? "no reply within the command timeout (\(message))"
+            : arena.pointee.exceeded != 0 ? "a reply needs more than the \(arena.pointee.limit)-byte reply limit" : message
         return RedisError(kind: kind, command: command, address: url.address, message: text)
     }
 

@@ -1,4 +1,3 @@
-import CHiredis
 public import NIOCore
 public import NIOPosix
 import Synchronization
@@ -35,24 +34,13 @@ final class RedisLoopConnection {
     private var flushScheduled = false
     private var timeoutCheck: RepeatedTask?
     private var backoff: ReconnectBackoff
-    private let arena: UnsafeMutablePointer<larder_arena>
-    private var reader: UnsafeMutablePointer<redisReader>
+    private let reader = RedisReplyReader()
 
     init(eventLoop: any EventLoop, url: RedisURL, options: RedisClient.Options) {
         self.eventLoop = eventLoop
         self.url = url
         self.options = options
         backoff = ReconnectBackoff(options: options)
-        guard let arena = larder_arena_create(), let reader = larder_arena_reader_create(arena) else {
-            fatalError("RedisLoopConnection: out of memory creating hiredis' reader")
-        }
-        self.arena = arena
-        self.reader = reader
-    }
-
-    deinit {
-        redisReaderFree(reader)
-        larder_arena_free(arena)
     }
 
     /// Sends `pipeline`; `complete` runs on the loop with the replies (borrowed: decode them during the
@@ -164,13 +152,16 @@ final class RedisLoopConnection {
     // MARK: Replies and failures
 
     fileprivate func received(_ buffer: ByteBuffer) {
-        let fed = buffer.withUnsafeReadableBytes { bytes in
-            redisReaderFeed(reader, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
-        }
-        while fed == REDIS_OK {
-            var raw: UnsafeMutableRawPointer?
-            guard redisReaderGetReply(reader, &raw) == REDIS_OK else { break }
-            guard let raw else { return }
+        var problem = buffer.withUnsafeReadableBytes { reader.feed($0) }
+        while problem == nil {
+            let raw: UnsafeMutableRawPointer
+            switch reader.next() {
+            case .reply(let reply): raw = reply
+            case .needMore: return
+            case .failed(let message):
+                problem = message
+                continue
+            }
             guard let first = inFlight.first else {
                 return lost(RedisError(kind: .protocol, command: "PIPELINE", address: url.address, message: "a reply arrived for no command"), retry: false)
             }
@@ -180,10 +171,9 @@ final class RedisLoopConnection {
             replies.withUnsafeBufferPointer { first.complete(.success(RedisReplies(raw: $0))) }
             replies.removeAll(keepingCapacity: true)
             // Safe: the reader holds no partial reply between two complete ones.
-            larder_arena_reset(arena)
+            reader.releaseReplies()
         }
-        let detail = withUnsafeBytes(of: &reader.pointee.errstr) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        lost(RedisError(kind: .protocol, command: "PIPELINE", address: url.address, message: "unreadable reply stream: \(detail)"), retry: false)
+        lost(RedisError(kind: .protocol, command: "PIPELINE", address: url.address, message: "unreadable reply stream: \(problem ?? "")"), retry: false)
     }
 
     /// The connection closed or failed: pipelines that may be resent go once more on a fresh connection.
@@ -191,10 +181,8 @@ final class RedisLoopConnection {
         guard let channel else { return }
         self.channel = nil
         channel.close(promise: nil)
-        redisReaderFree(reader)
-        reader = larder_arena_reader_create(arena)!
+        reader.restart()
         replies.removeAll(keepingCapacity: true)
-        larder_arena_reset(arena)
         let unanswered = Array(inFlight)
         inFlight.removeAll()
         for pending in unanswered {

@@ -2,10 +2,10 @@ import CHiredis
 
 /// A borrowed view of one hiredis reply object, valid until the pipeline that produced it returns.
 /// Lets the online store decode values without first copying every field into a ``RedisReply``.
-struct RedisReplyRef {
+package struct RedisReplyRef {
     private let pointer: UnsafePointer<redisReply>
 
-    init(_ raw: UnsafeMutableRawPointer) {
+    package init(_ raw: UnsafeMutableRawPointer) {
         pointer = UnsafePointer(raw.assumingMemoryBound(to: redisReply.self))
     }
 
@@ -33,7 +33,7 @@ struct RedisReplyRef {
     }
 
     /// A copy as an owned ``RedisReply``.
-    var reply: RedisReply {
+    package var reply: RedisReply {
         switch pointer.pointee.type {
         case REDIS_REPLY_STRING: .bytes(Array(bytes))
         case REDIS_REPLY_STATUS: .status(text)

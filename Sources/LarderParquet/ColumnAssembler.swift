@@ -9,11 +9,15 @@ struct SendablePointer<T>: @unchecked Sendable {
 /// Reads several leaf columns across all row groups. Every (column, row group) chunk is one task and
 /// all tasks run in one `concurrentPerform`, so both cores stay busy; fixed-width chunks decode straight
 /// into the final column arrays (allocated uninitialized, no copies), string chunks are joined after.
+///
+/// Nothing is sized from the footer's row counts before every chunk's page headers have confirmed them
+/// (``PageHeaderScan``), and the column arrays are reserved in the read's ``DecodeBudget`` first.
 struct ColumnAssembler {
     let file: ReadableFile
     let metadata: FileMetaData
     let leaves: [LeafColumn]
     let rowCount: Int
+    let budget: DecodeBudget
 
     /// Where a task writes: a typed destination for fixed-width columns, validity bytes for nullable ones.
     private struct Destination: @unchecked Sendable {
@@ -24,6 +28,9 @@ struct ColumnAssembler {
     private struct Failure: Sendable, Equatable {
         var error: ParquetError
         var column: String
+        var rowGroup: Int
+
+        var located: ParquetError { error.located(column: column, rowGroup: rowGroup) }
     }
 
     /// What one (column, row group) task produced.
@@ -59,32 +66,38 @@ struct ColumnAssembler {
         }
         var metas: [[ColumnMetaData]] = []
         for leaf in leaves {
-            do throws(ParquetError) {
-                metas.append(try (0..<groups.count).map { (g) throws(ParquetError) in try chunkMeta(leaf, g) })
-            } catch {
-                throw error.located(file: file.path, column: leaf.name)
+            var chunks: [ColumnMetaData] = []
+            for g in groups.indices {
+                do throws(ParquetError) {
+                    chunks.append(try chunkMeta(leaf, g))
+                } catch {
+                    throw error.located(file: file.path, column: leaf.name, rowGroup: g)
+                }
             }
+            metas.append(chunks)
         }
+        try checkPages(metas)
+        try reserveColumns()
         let validity = leaves.map { $0.maxDefinitionLevel > 0 ? UnsafeMutablePointer<UInt8>.allocate(capacity: max(rowCount, 1)) : nil }
         defer { for v in validity { v?.deallocate() } }
         var results: [TaskResult] = []
 
         /// Runs every (column, row group) task once all destinations exist; each task returns its own result.
         func runTasks(_ destinations: [Destination]) {
-            let file = self.file, leaves = self.leaves, starts = rowStarts, metas = metas
+            let file = self.file, leaves = self.leaves, starts = rowStarts, metas = metas, budget = self.budget
             results = parallelMap(leaves.count * groups.count) { task in
                 let c = task / groups.count, g = task % groups.count
                 let leaf = leaves[c]
                 var result = TaskResult()
                 do throws(ParquetError) {
-                    let pages = try PageReader(file: file, meta: metas[c][g], leaf: leaf, rowCount: Int(groups[g].numRows))
+                    let pages = try PageReader(file: file, meta: metas[c][g], leaf: leaf, rowCount: Int(groups[g].numRows), budget: budget)
                     let dest = destinations[c]
                     result.nulls = try Self.decode(pages, leaf: leaf, values: dest.values, rowStart: starts[g],
                                                    validity: dest.validity.map { $0 + starts[g] }) { offsets, bytes in
                         result.binary = (offsets, bytes)
                     }
                 } catch {
-                    result.failure = Failure(error: error, column: leaf.name)
+                    result.failure = Failure(error: error, column: leaf.name, rowGroup: g)
                 }
                 return result
             }
@@ -121,23 +134,78 @@ struct ColumnAssembler {
         }
 
         var storages = build(0, [])
-        if let f = results.lazy.compactMap(\.failure).first { throw f.error.located(file: file.path, column: f.column) }
-        // String columns: join their row groups' pieces, one column per task.
+        let nullCounts = leaves.indices.map { c in results[(c * groups.count)..<((c + 1) * groups.count)].reduce(0) { $0 + $1.nulls } }
+        if let f = results.lazy.compactMap(\.failure).first { throw f.located.located(file: file.path) }
+        // String columns: join their row groups' pieces, one column per task; the joined copy is reserved
+        // while the pieces are alive (they are freed right after).
         let binaryColumns = leaves.indices.filter { if case .binary = storages[$0] { true } else { false } }
-        let groupCount = groups.count, rows = rowCount, taskResults = results
-        let joined = parallelMap(binaryColumns.count) { k in
-            let c = binaryColumns[k]
-            return Self.joinBinary(taskResults[(c * groupCount)..<((c + 1) * groupCount)].map { $0.binary ?? ([0], []) }, rowCount: rows)
+        let groupCount = groups.count, rows = rowCount
+        var pieces = binaryColumns.map { c in results[(c * groupCount)..<((c + 1) * groupCount)].map { $0.binary ?? ([0], []) } }
+        results.removeAll()
+        if groupCount > 1 {
+            for (k, c) in binaryColumns.enumerated() {
+                let joinedBytes = pieces[k].reduce(8 * (rows + 1)) { $0 + $1.1.count }
+                guard budget.reserve(joinedBytes) else {
+                    throw ParquetError(
+                        .limitExceeded,
+                        "joining the column's \(groupCount) row groups would take \(byteText(joinedBytes)) more with \(byteText(budget.heldBytes)) already held: the decoded size exceeds maxDecodedBytes = \(byteText(budget.limit))",
+                        file: file.path, column: leaves[c].name)
+                }
+            }
         }
+        let joined = parallelMap(binaryColumns.count) { [pieces] k in Self.joinBinary(pieces[k], rowCount: rows) }
+        if groupCount > 1 {
+            for parts in pieces { budget.release(parts.reduce(0) { $0 + 8 * $1.0.count + $1.1.count }) }
+        }
+        pieces.removeAll()
         for (k, c) in binaryColumns.enumerated() { storages[c] = joined[k] }
         var columns: [Column] = []
         for (c, leaf) in leaves.enumerated() {
-            let mine = results[(c * groups.count)..<((c + 1) * groups.count)]
             var bitmap: Bitmap?
-            if let v = validity[c], mine.contains(where: { $0.nulls > 0 }) { bitmap = Self.pack(UnsafeBufferPointer(start: v, count: rowCount)) }
+            if let v = validity[c], nullCounts[c] > 0 { bitmap = Self.pack(UnsafeBufferPointer(start: v, count: rowCount)) }
             columns.append(Column(type: leaf.valueType, storage: storages[c], validity: bitmap))
         }
         return columns
+    }
+
+    /// Walks every chunk's page headers (in parallel) so the footer's row counts are confirmed by the
+    /// pages before any array is sized from them.
+    private func checkPages(_ metas: [[ColumnMetaData]]) throws(ParquetError) {
+        let groups = metadata.rowGroups, file = self.file, leaves = self.leaves
+        let pageLimit = PageReader.pageSizeLimit(budget)
+        let failures = parallelMap(leaves.count * groups.count) { task -> Failure? in
+            let c = task / groups.count, g = task % groups.count
+            do throws(ParquetError) {
+                _ = try PageHeaderScan.check(file: file, meta: metas[c][g], rowCount: Int(groups[g].numRows), maxPageSize: pageLimit)
+                return nil
+            } catch {
+                return Failure(error: error, column: leaves[c].name, rowGroup: g)
+            }
+        }
+        if let f = failures.lazy.compactMap({ $0 }).first { throw f.located.located(file: file.path) }
+    }
+
+    /// Reserves the decoded columns' fixed part in the budget: values (or string offsets, twice when
+    /// row groups are joined), one validity byte per row and the packed bitmap. String bytes are
+    /// reserved page by page as they are decoded.
+    private func reserveColumns() throws(ParquetError) {
+        for leaf in leaves {
+            let width: Int = switch leaf.physical {
+            case .boolean?: 1
+            case .int32? where leaf.conversion != .daysToMicros: 4
+            case .float?: 4
+            case .byteArray?: 8
+            default: 8
+            }
+            let perRow = width + (leaf.maxDefinitionLevel > 0 ? 2 : 0)
+            guard let bytes = DecodeBudget.product(rowCount, perRow).flatMap({ DecodeBudget.sum($0, 64) }), budget.reserve(bytes) else {
+                let size = DecodeBudget.product(rowCount, perRow).map(byteText) ?? "more than 2^63 bytes"
+                throw ParquetError(
+                    .limitExceeded,
+                    "\(rowCount) rows decode to \(size) for this column, with \(byteText(budget.heldBytes)) already held: the decoded size exceeds maxDecodedBytes = \(byteText(budget.limit))",
+                    file: file.path, column: leaf.name)
+            }
+        }
     }
 
     /// Decodes one chunk into its destination (converting units in place); binary chunks go to `binary`.
@@ -150,8 +218,12 @@ struct ColumnAssembler {
             return try pages.decodeBool(into: values!.assumingMemoryBound(to: Bool.self) + rowStart, validity: validity)
         case (.int32?, .daysToMicros):
             let dest = values!.assumingMemoryBound(to: Int64.self) + rowStart
+            try pages.reserve(DecodeBudget.product(n, 4), for: "\(n) dates before conversion")
             let days = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
-            defer { days.deallocate() }
+            defer {
+                days.deallocate()
+                pages.budget.release(4 * n)
+            }
             let nulls = try pages.decodeFixed(Int32.self, into: days, validity: validity)
             for i in 0..<n { dest[i] = Int64(days[i]) &* Timestamp.microsecondsPerDay }
             return nulls

@@ -47,6 +47,40 @@ func codecName(_ id: Int32) -> String {
 }
 
 enum Codec {
+    /// Checks, before the output buffer is allocated, that `input` decompresses to `uncompressedSize` as
+    /// far as the codec's own framing tells (the snappy length prefix, a single zstd frame's content size):
+    /// a page header that lies about its size cannot make the reader allocate that size.
+    static func checkDeclaredSize(_ codec: ParquetCompression, _ input: UnsafeRawBufferPointer, uncompressedSize: Int) throws(ParquetError) {
+        switch codec {
+        case .uncompressed:
+            guard input.count == uncompressedSize else {
+                throw ParquetError(.malformed, "uncompressed page holds \(input.count) bytes but declares \(uncompressedSize)")
+            }
+        case .snappy:
+            guard let src = input.baseAddress?.assumingMemoryBound(to: CChar.self) else {
+                guard uncompressedSize == 0 else { throw ParquetError(.malformed, "empty SNAPPY page declares \(uncompressedSize) bytes") }
+                return
+            }
+            var length = 0
+            guard snappy_uncompressed_length(src, input.count, &length) == SNAPPY_OK else {
+                throw ParquetError(.malformed, "corrupt SNAPPY page (bad length header)")
+            }
+            guard length == uncompressedSize else {
+                throw ParquetError(.malformed, "SNAPPY page holds \(length) bytes but its header declares \(uncompressedSize)")
+            }
+        case .zstd:
+            guard let src = input.baseAddress, input.count > 0 else { return }
+            let contentSize = ZSTD_getFrameContentSize(src, input.count)
+            let unknown: UInt64 = .max, error: UInt64 = .max - 1
+            if contentSize == error { throw ParquetError(.malformed, "corrupt ZSTD page (bad frame header)") }
+            // Only a page that is one frame must match exactly; several frames add up.
+            if contentSize != unknown, ZSTD_findFrameCompressedSize(src, input.count) == input.count,
+               contentSize != UInt64(uncompressedSize) {
+                throw ParquetError(.malformed, "ZSTD page holds \(contentSize) bytes but its header declares \(uncompressedSize)")
+            }
+        }
+    }
+
     /// Decompresses `input` into `output`, which must be exactly the page's declared uncompressed size.
     static func decompress(_ codec: ParquetCompression, _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(ParquetError) {
         switch codec {

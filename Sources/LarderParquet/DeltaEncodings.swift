@@ -1,3 +1,5 @@
+import LarderColumnar
+
 // DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT decoding
 // (written by DuckDB's PARQUET_VERSION v2 and by pyarrow's `column_encoding`). All reads are bounds-checked.
 
@@ -157,28 +159,64 @@ func decodeDeltaLengthByteArray(_ data: UnsafeRawBufferPointer, count: Int, leve
 
 /// DELTA_BYTE_ARRAY: prefix lengths (DELTA_BINARY_PACKED), then suffixes (DELTA_LENGTH_BYTE_ARRAY);
 /// each value is the previous value's prefix followed by its suffix.
+///
+/// Prefixes repeat bytes already decoded, so a page of N one-byte suffixes whose prefixes take all of the
+/// previous value decodes to N²/2 bytes: the values' lengths are summed (overflow-checked) and reserved
+/// in the read's budget before anything is written.
 func decodeDeltaByteArray(_ data: UnsafeRawBufferPointer, count: Int, levels: UnsafeBufferPointer<UInt32>?,
-                          offsets: inout [Int], bytes: inout [UInt8]) throws(ParquetError) {
+                          offsets: inout [Int], bytes: inout [UInt8], pages: PageReader) throws(ParquetError) {
+    // Scratch: prefixes and suffix lengths (8 bytes each, twice while decoded), suffix offsets and bytes.
+    let scratch = DecodeBudget.product(count, 40).flatMap { DecodeBudget.sum($0, data.count) }
+    try pages.reserve(scratch, for: "decoding \(count) DELTA_BYTE_ARRAY values")
+    defer { pages.budget.release(scratch ?? 0) }
     var prefixDecoder = try DeltaBinaryPackedDecoder(data)
     let prefixes = try prefixDecoder.decodeAll(expected: count)
     var suffixOffsets: [Int] = [0]
     var suffixes: [UInt8] = []
     try decodeDeltaLengthByteArray(UnsafeRawBufferPointer(rebasing: data[prefixDecoder.position...]), count: count,
                                    levels: nil, offsets: &suffixOffsets, bytes: &suffixes)
-    var previous: [UInt8] = []
-    var k = 0
-    for i in 0..<(levels?.count ?? count) {
-        if let levels, levels[i] == 0 {
-            offsets.append(bytes.count)
-            continue
-        }
+    var total = 0
+    var previousLength = 0
+    for k in 0..<count {
         let p = prefixes[k]
-        guard p >= 0, p <= Int64(previous.count) else { throw ParquetError(.malformed, "DELTA_BYTE_ARRAY prefix longer than the previous value") }
-        var value = Array(previous[0..<Int(p)])
-        value.append(contentsOf: suffixes[suffixOffsets[k]..<suffixOffsets[k + 1]])
-        bytes.append(contentsOf: value)
-        offsets.append(bytes.count)
-        previous = value
-        k += 1
+        guard p >= 0, p <= Int64(previousLength) else {
+            throw ParquetError(.malformed, "DELTA_BYTE_ARRAY prefix \(p) longer than the previous value (\(previousLength) bytes)")
+        }
+        let length = Int(p) + (suffixOffsets[k + 1] - suffixOffsets[k])
+        let (sum, overflow) = total.addingReportingOverflow(length)
+        guard !overflow, sum <= pages.budget.limit else {
+            throw ParquetError(
+                .limitExceeded,
+                "\(count) DELTA_BYTE_ARRAY values decode to more than maxDecodedBytes = \(byteText(pages.budget.limit)) (the first \(k + 1) already take \(overflow ? "more than 2^63 bytes" : byteText(sum)))")
+        }
+        total = sum
+        previousLength = length
+    }
+    try pages.reserve(total, for: "\(count) DELTA_BYTE_ARRAY values")
+    let base = bytes.count
+    bytes.append(contentsOf: repeatElement(0, count: total))
+    bytes.withUnsafeMutableBufferPointer { out in
+        suffixes.withUnsafeBufferPointer { suffix in
+            var at = base
+            var previousStart = base
+            var k = 0
+            for i in 0..<(levels?.count ?? count) {
+                if let levels, levels[i] == 0 {
+                    offsets.append(at)
+                    continue
+                }
+                let p = Int(prefixes[k])
+                let start = at
+                // The previous value ends where this one starts: the ranges never overlap.
+                if p > 0 { (out.baseAddress! + at).update(from: out.baseAddress! + previousStart, count: p) }
+                at += p
+                let s = suffixOffsets[k], n = suffixOffsets[k + 1] - s
+                if n > 0 { (out.baseAddress! + at).update(from: suffix.baseAddress! + s, count: n) }
+                at += n
+                offsets.append(at)
+                previousStart = start
+                k += 1
+            }
+        }
     }
 }

@@ -1,6 +1,9 @@
 // Walks the pages of one column chunk: reads the chunk's bytes once, parses each page header,
 // decompresses into a reused buffer and splits data pages into definition levels and values.
-// Every size taken from the file is checked before use.
+// Every size taken from the file is checked before use, and every buffer sized from one is reserved in the
+// read's `DecodeBudget` first (released when the reader goes away).
+
+import LarderColumnar
 
 /// One decoded data page, valid only inside the callback that receives it.
 struct DataPageView {
@@ -18,21 +21,29 @@ final class PageReader {
     let leaf: LeafColumn
     let codec: ParquetCompression
     let numValues: Int
+    let budget: DecodeBudget
     /// Larger pages are treated as corrupt (writers use ~1 MiB pages).
     static let maxPageSize = 1 << 30
     // Manually managed so typed-throwing code can use them without closures; freed in deinit.
     private let chunk: UnsafeMutableRawBufferPointer
     private var pageBuffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     private var levelBuffer = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    /// Bytes of `pageBuffer` and `levelBuffer` reserved in `budget`.
+    private var scratchReserved = 0
 
     deinit {
         chunk.deallocate()
         pageBuffer.deallocate()
         levelBuffer.deallocate()
+        budget.release(scratchReserved)
     }
 
-    init(file: ReadableFile, meta: ColumnMetaData, leaf: LeafColumn, rowCount: Int) throws(ParquetError) {
+    /// The largest page this read accepts: 1 GiB, or less when the budget is smaller.
+    static func pageSizeLimit(_ budget: DecodeBudget) -> Int { min(maxPageSize, budget.limit) }
+
+    init(file: ReadableFile, meta: ColumnMetaData, leaf: LeafColumn, rowCount: Int, budget: DecodeBudget) throws(ParquetError) {
         self.leaf = leaf
+        self.budget = budget
         guard let codec = ParquetCompression(codecID: meta.codec) else {
             throw ParquetError(.unsupported, "compression \(codecName(meta.codec)) is not supported (use UNCOMPRESSED, SNAPPY or ZSTD)")
         }
@@ -41,17 +52,11 @@ final class PageReader {
             throw ParquetError(.malformed, "column chunk holds \(meta.numValues) values but its row group has \(rowCount) rows")
         }
         numValues = rowCount
-        var start = meta.dataPageOffset
-        if let d = meta.dictionaryPageOffset, d > 0, d < start { start = d }
-        guard start >= 4, meta.totalCompressedSize >= 0, start <= Int64(file.size),
-              meta.totalCompressedSize <= Int64(file.size) - start
-        else {
-            throw ParquetError(.malformed, "column chunk byte range (offset \(start), \(meta.totalCompressedSize) bytes) lies outside the \(file.size)-byte file")
-        }
-        let size = Int(meta.totalCompressedSize)
+        let range = try meta.byteRange(fileSize: file.size)
+        let size = range.count
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
         do throws(ParquetError) {
-            try file.read(at: Int(start), count: size, into: buffer.baseAddress!)
+            try file.read(at: range.lowerBound, count: size, into: buffer.baseAddress!)
         } catch {
             buffer.deallocate()
             throw error
@@ -59,64 +64,100 @@ final class PageReader {
         chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size])
     }
 
-    private func ensurePageBuffer(_ size: Int) {
+    /// Reserves `bytes` of decoded data or scratch in the read's budget, or fails naming what needed them.
+    func reserve(_ bytes: Int?, for what: @autoclosure () -> String) throws(ParquetError) {
+        guard let bytes, budget.reserve(bytes) else {
+            let size = bytes.map(byteText) ?? "more than 2^63 bytes"
+            throw ParquetError(
+                .limitExceeded,
+                "\(what()) would take \(size) with \(byteText(budget.heldBytes)) already held: the decoded size exceeds maxDecodedBytes = \(byteText(budget.limit))")
+        }
+    }
+
+    /// Reserves scratch that this reader holds until it goes away.
+    private func reserveScratch(_ bytes: Int?, for what: @autoclosure () -> String) throws(ParquetError) {
+        try reserve(bytes, for: what())
+        scratchReserved += bytes ?? 0
+    }
+
+    private func ensurePageBuffer(_ size: Int) throws(ParquetError) {
         if pageBuffer.count < size {
+            let grown = max(size, 64)
+            try reserveScratch(grown - pageBuffer.count, for: "a page buffer of \(grown) bytes")
             pageBuffer.deallocate()
-            pageBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 64), alignment: 16)
+            pageBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: grown, alignment: 16)
         }
     }
 
     /// Calls `onDictionary(count, encoding, bytes)` for a dictionary page and `onData` for each data page.
+    /// Errors name the page (from 0, the dictionary page included).
     func forEachPage(
         onDictionary: (Int, Int32, UnsafeRawBufferPointer) throws(ParquetError) -> Void,
         onData: (DataPageView) throws(ParquetError) -> Void
     ) throws(ParquetError) {
         var position = 0
         var rowsSeen = 0
+        var page = 0
         while rowsSeen < numValues {
-            guard position < chunk.count else {
-                throw ParquetError(.malformed, "column chunk ended after \(rowsSeen) of \(numValues) values")
+            do throws(ParquetError) {
+                try readPage(at: &position, rowsSeen: &rowsSeen, onDictionary: onDictionary, onData: onData)
+            } catch {
+                throw error.located(page: page)
             }
-            var r = ThriftCompactReader(UnsafeRawBufferPointer(chunk), position: position)
-            let header = try r.readPageHeader()
-            let pageStart = r.position
-            guard header.compressedPageSize <= chunk.count - pageStart else {
-                throw ParquetError(.malformed, "page of \(header.compressedPageSize) bytes overruns its column chunk")
+            page += 1
+        }
+    }
+
+    private func readPage(
+        at position: inout Int, rowsSeen: inout Int,
+        onDictionary: (Int, Int32, UnsafeRawBufferPointer) throws(ParquetError) -> Void,
+        onData: (DataPageView) throws(ParquetError) -> Void
+    ) throws(ParquetError) {
+        guard position < chunk.count else {
+            throw ParquetError(.malformed, "column chunk ended after \(rowsSeen) of \(numValues) values")
+        }
+        var r = ThriftCompactReader(UnsafeRawBufferPointer(chunk), position: position)
+        let header = try r.readPageHeader()
+        let pageStart = r.position
+        guard header.compressedPageSize <= chunk.count - pageStart else {
+            throw ParquetError(.malformed, "page of \(header.compressedPageSize) bytes overruns its column chunk")
+        }
+        let pageLimit = PageReader.pageSizeLimit(budget)
+        guard header.uncompressedPageSize <= pageLimit else {
+            throw ParquetError(.limitExceeded, "page declares \(byteText(header.uncompressedPageSize)) uncompressed (limit \(byteText(pageLimit)))")
+        }
+        position = pageStart + header.compressedPageSize
+        let range = pageStart..<position
+        switch PageType(rawValue: header.type) {
+        case .dictionaryPage?:
+            guard let d = header.dictionaryPage else { throw ParquetError(.malformed, "dictionary page without its header") }
+            try decompressPage(range, uncompressedSize: header.uncompressedPageSize)
+            try onDictionary(d.numValues, d.encoding, UnsafeRawBufferPointer(rebasing: pageBuffer[0..<header.uncompressedPageSize]))
+        case .dataPage?:
+            guard let d = header.dataPage else { throw ParquetError(.malformed, "data page without its header") }
+            guard d.numValues <= numValues - rowsSeen else {
+                throw ParquetError(.malformed, "data pages hold more values than the column chunk's \(numValues)")
             }
-            guard header.uncompressedPageSize <= PageReader.maxPageSize else {
-                throw ParquetError(.malformed, "page declares \(header.uncompressedPageSize) uncompressed bytes (limit \(PageReader.maxPageSize))")
+            try decompressPage(range, uncompressedSize: header.uncompressedPageSize)
+            try dataPageV1(d, size: header.uncompressedPageSize, onData)
+            rowsSeen += d.numValues
+        case .dataPageV2?:
+            guard let d = header.dataPageV2 else { throw ParquetError(.malformed, "data page v2 without its header") }
+            guard d.numValues <= numValues - rowsSeen else {
+                throw ParquetError(.malformed, "data pages hold more values than the column chunk's \(numValues)")
             }
-            position = pageStart + header.compressedPageSize
-            let range = pageStart..<position
-            switch PageType(rawValue: header.type) {
-            case .dictionaryPage?:
-                guard let d = header.dictionaryPage else { throw ParquetError(.malformed, "dictionary page without its header") }
-                try decompressPage(range, uncompressedSize: header.uncompressedPageSize)
-                try onDictionary(d.numValues, d.encoding, UnsafeRawBufferPointer(rebasing: pageBuffer[0..<header.uncompressedPageSize]))
-            case .dataPage?:
-                guard let d = header.dataPage else { throw ParquetError(.malformed, "data page without its header") }
-                guard d.numValues <= numValues - rowsSeen else {
-                    throw ParquetError(.malformed, "data pages hold more values than the column chunk's \(numValues)")
-                }
-                try decompressPage(range, uncompressedSize: header.uncompressedPageSize)
-                try dataPageV1(d, size: header.uncompressedPageSize, onData)
-                rowsSeen += d.numValues
-            case .dataPageV2?:
-                guard let d = header.dataPageV2 else { throw ParquetError(.malformed, "data page v2 without its header") }
-                guard d.numValues <= numValues - rowsSeen else {
-                    throw ParquetError(.malformed, "data pages hold more values than the column chunk's \(numValues)")
-                }
-                try dataPageV2(d, header: header, range: range, onData)
-                rowsSeen += d.numValues
-            case .indexPage?, nil:
-                continue
-            }
+            try dataPageV2(d, header: header, range: range, onData)
+            rowsSeen += d.numValues
+        case .indexPage?, nil:
+            break
         }
     }
 
     private func decompressPage(_ range: Range<Int>, uncompressedSize: Int) throws(ParquetError) {
-        ensurePageBuffer(uncompressedSize)
-        try Codec.decompress(codec, UnsafeRawBufferPointer(rebasing: chunk[range]),
+        let input = UnsafeRawBufferPointer(rebasing: chunk[range])
+        try Codec.checkDeclaredSize(codec, input, uncompressedSize: uncompressedSize)
+        try ensurePageBuffer(uncompressedSize)
+        try Codec.decompress(codec, input,
                              into: UnsafeMutableRawBufferPointer(rebasing: pageBuffer[0..<uncompressedSize]))
     }
 
@@ -146,8 +187,10 @@ final class PageReader {
         let valuesUncompressed = header.uncompressedPageSize - levelBytes
         // Levels are never compressed in v2: copy them, then the (maybe compressed) values, into one buffer.
         let total = levelBytes + valuesUncompressed
-        ensurePageBuffer(total)
         let codec = d.isCompressed ? self.codec : .uncompressed
+        try Codec.checkDeclaredSize(codec, UnsafeRawBufferPointer(rebasing: chunk[(range.lowerBound + levelBytes)..<range.upperBound]),
+                                    uncompressedSize: valuesUncompressed)
+        try ensurePageBuffer(total)
         if levelBytes > 0 {
             pageBuffer.baseAddress!.copyMemory(from: chunk.baseAddress! + range.lowerBound, byteCount: levelBytes)
         }
@@ -160,6 +203,7 @@ final class PageReader {
 
     private func decodeLevels(_ range: Range<Int>, count: Int) throws(ParquetError) {
         if levelBuffer.count < count {
+            try reserveScratch(DecodeBudget.product(count - levelBuffer.count, 4), for: "definition levels of \(count) rows")
             levelBuffer.deallocate()
             levelBuffer = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count)
         }

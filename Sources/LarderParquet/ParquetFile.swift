@@ -12,6 +12,8 @@ public import LarderColumnar
 /// let batch = try file.read(columns: ["driver_id", "conv_rate"])
 /// // or in one go:
 /// let all = try ParquetFile.read("driver_stats.parquet")
+/// // a hostile or huge file fails instead of taking more than 1 GiB:
+/// let bounded = try ParquetFile(path: "upload.parquet", options: ParquetReadOptions(maxDecodedBytes: 1 << 30)).read()
 /// ```
 public struct ParquetFile: Sendable {
     public let path: String
@@ -23,16 +25,18 @@ public struct ParquetFile: Sendable {
     public let createdBy: String?
     /// Columns that exist in the file but cannot be read, with the reason.
     public let unsupportedColumns: [String: String]
+    public let options: ParquetReadOptions
 
     let file: ReadableFile
     let metadata: FileMetaData
     let leaves: [LeafColumn]
 
-    public init(path: String) throws(ParquetError) {
+    public init(path: String, options: ParquetReadOptions = ParquetReadOptions()) throws(ParquetError) {
+        self.options = options
         do throws(ParquetError) {
             let file = try ReadableFile(path: path)
             self.file = file
-            metadata = try Self.readFooter(file)
+            metadata = try Self.readFooter(file, maxDecodedBytes: options.maxDecodedBytes)
             leaves = try SchemaMapping.leaves(metadata.schema)
             for (i, g) in metadata.rowGroups.enumerated() where g.columns.count != leaves.count {
                 throw ParquetError(.malformed, "row group \(i) has \(g.columns.count) column chunks but the schema has \(leaves.count) columns")
@@ -61,7 +65,7 @@ public struct ParquetFile: Sendable {
         rowCount = Int(metadata.numRows)
     }
 
-    static func readFooter(_ file: ReadableFile) throws(ParquetError) -> FileMetaData {
+    static func readFooter(_ file: ReadableFile, maxDecodedBytes: Int) throws(ParquetError) -> FileMetaData {
         guard file.size >= 12 else { throw ParquetError(.notParquet, "file is \(file.size) bytes, too short for Parquet (at least 12)") }
         let head = try file.readBytes(at: 0, count: 4)
         let tail = try file.readBytes(at: file.size - 8, count: 8)
@@ -76,23 +80,33 @@ public struct ParquetFile: Sendable {
         guard footerLength <= file.size - 12 else {
             throw ParquetError(.malformed, "footer length \(footerLength) exceeds the file (\(file.size) bytes); the file is truncated")
         }
+        guard footerLength <= maxDecodedBytes else {
+            throw ParquetError(.limitExceeded, "the footer is \(byteText(footerLength)), more than maxDecodedBytes = \(byteText(maxDecodedBytes))")
+        }
         let footer = try file.readBytes(at: file.size - 8 - footerLength, count: footerLength)
         var meta = FileMetaData()
         var failure: ParquetError?
         footer.withUnsafeBytes { raw in
-            var r = ThriftCompactReader(raw)
+            var r = ThriftCompactReader(raw, maxDecodedBytes: maxDecodedBytes)
             do throws(ParquetError) { meta = try r.readFileMetaData() } catch { failure = error }
         }
         if let failure { throw failure }
         if meta.encrypted { throw ParquetError(.unsupported, "encrypted files are not supported") }
         guard meta.numRows >= 0 else { throw ParquetError(.malformed, "negative row count \(meta.numRows)") }
+        // Overflow-safe: a footer may list millions of row groups each claiming billions of rows. These
+        // counts are only checked for plausibility here; the pages confirm them before anything is sized
+        // from them (see ColumnAssembler).
         var total: Int64 = 0
-        for g in meta.rowGroups {
-            guard g.numRows >= 0, g.numRows <= Int64(Int32.max) * 64 else { throw ParquetError(.malformed, "row group with \(g.numRows) rows") }
-            total += g.numRows
+        for (i, g) in meta.rowGroups.enumerated() {
+            guard g.numRows >= 0, g.numRows <= Int64(Int32.max) * 64 else {
+                throw ParquetError(.malformed, "row group with \(g.numRows) rows", rowGroup: i)
+            }
+            let (sum, overflow) = total.addingReportingOverflow(g.numRows)
+            guard !overflow else { throw ParquetError(.malformed, "the row groups' row counts overflow 64 bits", rowGroup: i) }
+            total = sum
         }
-        // Sanity limit against corrupt counts that would make us allocate absurd arrays: even all-null
-        // RLE pages need some bytes per row group and page, so 256 rows per file byte is far above real files.
+        // Sanity limit against corrupt counts: even all-null RLE pages need some bytes per row group and
+        // page, so 256 rows per file byte is far above real files.
         guard total <= 1_048_576 + Int64(file.size) * 256 else {
             throw ParquetError(.malformed, "footer declares \(total) rows, implausible for a \(file.size)-byte file")
         }
@@ -120,7 +134,8 @@ public struct ParquetFile: Sendable {
         for leaf in selected {
             if let why = leaf.unsupported { throw ParquetError(.unsupported, why, file: path, column: leaf.name) }
         }
-        let columns = try ColumnAssembler(file: file, metadata: metadata, leaves: selected, rowCount: rowCount).read()
+        let budget = DecodeBudget(limit: options.maxDecodedBytes)
+        let columns = try ColumnAssembler(file: file, metadata: metadata, leaves: selected, rowCount: rowCount, budget: budget).read()
         let fields = selected.map { SchemaField(name: $0.name, type: $0.valueType, nullable: $0.maxDefinitionLevel > 0) }
         do {
             return try ColumnBatch(schema: Schema(fields), columns: columns)
@@ -130,8 +145,8 @@ public struct ParquetFile: Sendable {
     }
 
     /// Reads a whole file (or the named columns) into one batch.
-    public static func read(_ path: String, columns: [String]? = nil) throws(ParquetError) -> ColumnBatch {
-        try ParquetFile(path: path).read(columns: columns)
+    public static func read(_ path: String, columns: [String]? = nil, options: ParquetReadOptions = ParquetReadOptions()) throws(ParquetError) -> ColumnBatch {
+        try ParquetFile(path: path, options: options).read(columns: columns)
     }
 
     /// Writes `batch` to `path` atomically.

@@ -1,6 +1,10 @@
+import LarderColumnar
+
 // A bounds-checked reader of the Thrift compact protocol, enough for Parquet's footer and page headers.
 // Every length read from the file is checked against the remaining bytes, so a corrupt footer yields a
-// `ParquetError`, never an out-of-bounds read; nesting depth is capped so hostile input cannot recurse forever.
+// `ParquetError`, never an out-of-bounds read; nesting depth is capped so hostile input cannot recurse forever,
+// and the memory the decoded lists and strings take is charged to `decodedBytesLeft`, so a footer whose
+// millions of one-byte structs would expand a hundredfold fails instead.
 
 /// Thrift compact type ids.
 enum ThriftType: UInt8 {
@@ -15,11 +19,26 @@ struct ThriftCompactReader {
     private var lastFieldIDs: [Int16] = []
     private var pendingBool: Bool?
     private static let maxDepth = 64
+    /// Bytes the decoded values may still take (lists' elements, strings and binaries).
+    private(set) var decodedBytesLeft: Int
+    private let decodedBytesLimit: Int
 
-    init(_ buffer: UnsafeRawBufferPointer, position: Int = 0) {
+    init(_ buffer: UnsafeRawBufferPointer, position: Int = 0, maxDecodedBytes: Int = .max) {
         base = buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
         end = buffer.count
         self.position = position
+        decodedBytesLeft = maxDecodedBytes
+        decodedBytesLimit = maxDecodedBytes
+    }
+
+    /// Charges `count` values of `stride` bytes to the decoded-size limit.
+    private mutating func charge(_ count: Int, stride: Int) throws(ParquetError) {
+        guard let bytes = DecodeBudget.product(count, stride), bytes <= decodedBytesLeft else {
+            throw ParquetError(
+                .limitExceeded,
+                "the footer's metadata decodes to more than maxDecodedBytes = \(byteText(decodedBytesLimit)) (\(count) values at byte \(position))")
+        }
+        decodedBytesLeft -= bytes
     }
 
     private func fail(_ what: String) -> ParquetError {
@@ -73,6 +92,7 @@ struct ThriftCompactReader {
     mutating func readBinary() throws(ParquetError) -> [UInt8] {
         let n = try readVarint()
         guard n <= UInt64(end - position) else { throw fail("binary length \(n) exceeds remaining \(end - position) bytes") }
+        try charge(Int(n), stride: 1)
         let out = [UInt8](UnsafeRawBufferPointer(start: base + position, count: Int(n)))
         position += Int(n)
         return out
@@ -133,6 +153,7 @@ struct ThriftCompactReader {
     /// Reads a list of elements with `element` (which consumes one element each call).
     mutating func readList<T>(_ element: (inout ThriftCompactReader) throws(ParquetError) -> T) throws(ParquetError) -> [T] {
         let (_, count) = try readListHeader()
+        try charge(count, stride: MemoryLayout<T>.stride)
         var out: [T] = []
         out.reserveCapacity(count)
         for _ in 0..<count { out.append(try element(&self)) }

@@ -1,3 +1,5 @@
+import LarderColumnar
+
 // Decoding one column chunk's values into caller-provided destinations. Fixed-width values are written
 // straight into the final column array at the row group's offset (no intermediate copies); nulls are
 // expanded in place from the back, the dense values having been decoded to the front.
@@ -51,17 +53,15 @@ private func isDictionaryEncoding(_ e: Int32) -> Bool {
     e == Encoding.plainDictionary.rawValue || e == Encoding.rleDictionary.rawValue
 }
 
-/// Decodes dictionary indices (a bit-width byte, then RLE/bit-packed hybrid) into `indices[0..<count]`.
+/// Decodes dictionary indices (a bit-width byte, then RLE/bit-packed hybrid), `count` of them.
 private func decodeIndices(_ values: UnsafeRawBufferPointer, count: Int, dictionarySize: Int,
-                           into indices: inout UnsafeMutableBufferPointer<UInt32>) throws(ParquetError) {
-    if indices.count < count {
-        indices.deallocate()
-        indices = .allocate(capacity: count)
-    }
-    guard count > 0 else { return }
+                           into scratch: ScratchBuffer<UInt32>) throws(ParquetError) -> UnsafeMutableBufferPointer<UInt32> {
+    let indices = try scratch.ensure(count, for: "dictionary indices")
+    guard count > 0 else { return indices }
     guard values.count >= 1 else { throw ParquetError(.malformed, "dictionary-encoded page has no bit width") }
     var dec = try RLEHybridDecoder(UnsafeRawBufferPointer(rebasing: values[1...]), bitWidth: Int(values[0]))
-    try dec.decode(into: UnsafeMutableBufferPointer(rebasing: indices[0..<count]), limit: UInt32(clamping: dictionarySize))
+    try dec.decode(into: indices, limit: UInt32(clamping: dictionarySize))
+    return indices
 }
 
 /// Moves `dense` values at the front of `dest` to their rows per `levels`, zeroing null slots, and records validity.
@@ -93,11 +93,9 @@ extension PageReader {
     /// `validity` (one byte per row, 1 = present) is filled when given. Returns the null count.
     func decodeFixed<T: FixedWidthValue>(_: T.Type, into dest: UnsafeMutablePointer<T>, validity: UnsafeMutablePointer<UInt8>?) throws(ParquetError) -> Int {
         var dictionary = UnsafeMutableBufferPointer<T>(start: nil, count: 0)
-        var indices = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-        defer {
-            dictionary.deallocate()
-            indices.deallocate()
-        }
+        let indexScratch = ScratchBuffer<UInt32>(self)
+        let deltaScratch = ScratchBuffer<Int64>(self)
+        defer { dictionary.deallocate() }
         var row = 0
         var nulls = 0
         let stride = MemoryLayout<T>.stride
@@ -118,14 +116,13 @@ extension PageReader {
                 if nn > 0 { UnsafeMutableRawPointer(out).copyMemory(from: page.values.baseAddress!, byteCount: nn * stride) }
             } else if isDictionaryEncoding(page.encoding) {
                 guard dictionary.baseAddress != nil || nn == 0 else { throw ParquetError(.malformed, "dictionary-encoded page without a dictionary page") }
-                try decodeIndices(page.values, count: nn, dictionarySize: dictionary.count, into: &indices)
+                let indices = try decodeIndices(page.values, count: nn, dictionarySize: dictionary.count, into: indexScratch)
                 let dict = UnsafeBufferPointer(dictionary)
                 for k in 0..<nn { out[k] = dict[Int(indices[k])] }
             } else if page.encoding == Encoding.deltaBinaryPacked.rawValue && T.isInteger {
                 var decoder = try DeltaBinaryPackedDecoder(page.values)
-                let scratch = UnsafeMutablePointer<Int64>.allocate(capacity: max(nn, 1))
-                defer { scratch.deallocate() }
-                try decoder.decode(count: nn, into: scratch)
+                let scratch = try deltaScratch.ensure(max(nn, 1), for: "DELTA_BINARY_PACKED values")
+                try decoder.decode(count: nn, into: scratch.baseAddress!)
                 for k in 0..<nn { out[k] = T(truncatingDelta: scratch[k]) }
             } else if page.encoding == Encoding.byteStreamSplit.rawValue {
                 try decodeByteStreamSplit(page.values, count: nn, width: stride, into: UnsafeMutableRawPointer(out))
@@ -142,8 +139,7 @@ extension PageReader {
 
     /// Decodes a BOOLEAN chunk (PLAIN bit-packed or RLE) into `dest[0..<numValues]`.
     func decodeBool(into dest: UnsafeMutablePointer<Bool>, validity: UnsafeMutablePointer<UInt8>?) throws(ParquetError) -> Int {
-        var bits = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-        defer { bits.deallocate() }
+        let bitScratch = ScratchBuffer<UInt32>(self)
         var row = 0
         var nulls = 0
         try forEachPage(onDictionary: { (_, _, _) throws(ParquetError) in
@@ -158,12 +154,9 @@ extension PageReader {
                 guard page.values.count >= 4 else { throw ParquetError(.malformed, "RLE BOOLEAN page without its length") }
                 let length = Int(UInt32(littleEndian: page.values.loadUnaligned(as: UInt32.self)))
                 guard length <= page.values.count - 4 else { throw ParquetError(.malformed, "RLE BOOLEAN run overruns the page") }
-                if bits.count < nn {
-                    bits.deallocate()
-                    bits = .allocate(capacity: nn)
-                }
+                let bits = try bitScratch.ensure(nn, for: "RLE booleans")
                 var dec = try RLEHybridDecoder(UnsafeRawBufferPointer(rebasing: page.values[4..<4 + length]), bitWidth: 1)
-                try dec.decode(into: UnsafeMutableBufferPointer(rebasing: bits[0..<nn]), limit: 2)
+                try dec.decode(into: bits, limit: 2)
                 for k in 0..<nn { out[k] = bits[k] != 0 }
             } else {
                 throw ParquetError(.unsupported, "BOOLEAN encoding \(encodingName(page.encoding))")
@@ -190,14 +183,15 @@ extension PageReader {
         // Dictionary entries as (start, length) into a copy of the dictionary page.
         var dictBytes = [UInt8]()
         var dictStarts = [Int]()
-        var indices = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-        defer { indices.deallocate() }
+        let indexScratch = ScratchBuffer<UInt32>(self)
         var row = 0
         var nulls = 0
         try forEachPage(onDictionary: { (count, encoding, page) throws(ParquetError) in
             guard encoding == Encoding.plain.rawValue || encoding == Encoding.plainDictionary.rawValue else {
                 throw ParquetError(.unsupported, "dictionary page encoding \(encodingName(encoding))")
             }
+            // Each entry takes at least its 4-byte length: a larger count cannot size the arrays.
+            guard count <= page.count / 4 else { throw ParquetError(.malformed, "dictionary page holds fewer than its \(count) values") }
             dictBytes = [UInt8]()
             dictBytes.reserveCapacity(page.count)
             dictStarts = [0]
@@ -218,6 +212,7 @@ extension PageReader {
                 // The page's bytes bound the payload: grow once, copy with raw pointers, trim the rest.
                 let v = page.values
                 var written = bytes.count
+                try reserve(v.count, for: "a PLAIN BYTE_ARRAY page")
                 bytes.append(contentsOf: repeatElement(0, count: v.count))
                 var problem: String?
                 bytes.withUnsafeMutableBytes { out in
@@ -245,18 +240,23 @@ extension PageReader {
                     }
                 }
                 if let problem { throw ParquetError(.malformed, problem) }
+                budget.release(bytes.count - written)
                 bytes.removeLast(bytes.count - written)
             } else if isDictionaryEncoding(page.encoding) {
                 guard !dictStarts.isEmpty || nn == 0 else { throw ParquetError(.malformed, "dictionary-encoded page without a dictionary page") }
-                try decodeIndices(page.values, count: nn, dictionarySize: max(dictStarts.count - 1, 0), into: &indices)
-                // Size the page's bytes exactly, grow once, then copy with raw pointers (no per-value append).
+                let indices = try decodeIndices(page.values, count: nn, dictionarySize: max(dictStarts.count - 1, 0), into: indexScratch)
+                // Size the page's bytes exactly and reserve them before growing: one long dictionary value
+                // referenced by every row is how a small file decodes to hundreds of gigabytes.
+                var total = 0
+                dictStarts.withUnsafeBufferPointer { s in
+                    for k in 0..<nn {
+                        let idx = Int(indices[k])
+                        total += s[idx + 1] - s[idx]  // ≤ 2^31 values of < 2^30 bytes: cannot overflow
+                    }
+                }
+                try reserve(total, for: "\(nn) dictionary-encoded values")
                 dictBytes.withUnsafeBufferPointer { d in
                     dictStarts.withUnsafeBufferPointer { s in
-                        var total = 0
-                        for k in 0..<nn {
-                            let idx = Int(indices[k])
-                            total += s[idx + 1] - s[idx]
-                        }
                         var at = bytes.count
                         bytes.append(contentsOf: repeatElement(0, count: total))
                         bytes.withUnsafeMutableBufferPointer { out in
@@ -277,9 +277,14 @@ extension PageReader {
                     }
                 }
             } else if page.encoding == Encoding.deltaLengthByteArray.rawValue {
+                // The values' bytes are in the page (at most its size); the lengths are scratch, 16 bytes each.
+                let before = bytes.count
+                let reserved = DecodeBudget.product(nn, 16).flatMap { DecodeBudget.sum($0, page.values.count) }
+                try reserve(reserved, for: "a DELTA_LENGTH_BYTE_ARRAY page")
                 try decodeDeltaLengthByteArray(page.values, count: nn, levels: levels, offsets: &offsets, bytes: &bytes)
+                budget.release((reserved ?? 0) - (bytes.count - before))
             } else if page.encoding == Encoding.deltaByteArray.rawValue {
-                try decodeDeltaByteArray(page.values, count: nn, levels: levels, offsets: &offsets, bytes: &bytes)
+                try decodeDeltaByteArray(page.values, count: nn, levels: levels, offsets: &offsets, bytes: &bytes, pages: self)
             } else {
                 throw ParquetError(.unsupported, "BYTE_ARRAY encoding \(encodingName(page.encoding)) (supported: PLAIN, dictionary, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY)")
             }

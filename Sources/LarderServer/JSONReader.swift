@@ -4,6 +4,11 @@
 /// `JSONDecoder`, which was the largest single cost of a one-row lookup (about a tenth of the server's
 /// CPU): no intermediate objects, no `Codable` containers, and errors that know the field they are in.
 ///
+/// Nothing it allocates is sized by a count or length written in the text: nesting is capped at
+/// ``maximumDepth``, numbers are parsed in place however many digits they have, and strings and lists
+/// hold at most what their own text holds — so memory stays proportional to the body, which the server
+/// caps (`--max-body`).
+///
 /// ```swift
 /// var reader = JSONReader(Array(#"{"ids": [1, 2]}"#.utf8))
 /// var ids: [Int64] = []
@@ -124,6 +129,7 @@ struct JSONReader {
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         guard index > digitsStart else { throw syntax("expected a number") }
         if bytes[digitsStart] == UInt8(ascii: "0"), index - digitsStart > 1 { throw syntax("a number may not start with 0") }
+        let digitsEnd = index
         var isInteger = true
         if consume(UInt8(ascii: ".")) {
             isInteger = false
@@ -139,7 +145,21 @@ struct JSONReader {
             guard index > exponent else { throw syntax("expected digits in the exponent") }
         }
         guard isInteger else { return nil }
-        return Int64(String(decoding: bytes[start..<index], as: UTF8.self))
+        return Self.integer(bytes, digits: digitsStart..<digitsEnd, negative: digitsStart > start)
+    }
+
+    /// The digits' value, or `nil` past 64 bits: accumulated negatively so `Int64.min` fits, stopping at
+    /// the first overflow (a million-digit number costs no allocation and no more than its scan).
+    private static func integer(_ bytes: [UInt8], digits: Range<Int>, negative: Bool) -> Int64? {
+        var value: Int64 = 0
+        for i in digits {
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.subtractingReportingOverflow(Int64(bytes[i] &- UInt8(ascii: "0")))
+            if o1 || o2 { return nil }
+            value = next
+        }
+        if negative { return value }
+        return value == .min ? nil : -value
     }
 
     mutating func readBool() throws(Failure) -> Bool {

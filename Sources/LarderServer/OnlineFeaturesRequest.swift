@@ -1,27 +1,27 @@
-import Larder
+package import Larder
 import LarderOnline
 
 /// The body of `POST /get-online-features`, as Feast's feature server accepts it:
 /// `{"features": ["view:feature", ...]}` or `{"feature_service": "name"}`, with
 /// `"entities": {"join_key": [values...]}` and optional `"full_feature_names": true`.
 /// Unknown members are ignored, as Feast does.
-struct OnlineFeaturesRequest {
-    var featureService: String?
+package struct OnlineFeaturesRequest {
+    package var featureService: String?
     /// Join key columns in the request's order (Feast answers them in that order).
-    var entities: [(name: String, values: [Value])]
+    package var entities: [(name: String, values: [Value])]
     var fullFeatureNames = false
     /// The `features` list with its text, for the next request on the connection to reuse.
     var featureList: FeatureList?
-    var features: [String]? { featureList?.value }
+    package var features: [String]? { featureList?.value }
 
     /// A decoded `features` list and the JSON text it came from.
-    typealias FeatureList = (text: [UInt8], value: [String])
+    package typealias FeatureList = (text: [UInt8], value: [String])
 
     /// Reads a body, turning any failure into a 400 that names the field (`INVALID_REQUEST`) or the
     /// position of the syntax error (`MALFORMED_JSON`). A `features` list whose text equals
     /// `previousFeatures`' (clients repeat theirs on every call) is taken from it rather than decoded
     /// again: a 1-row lookup's names were most of its allocations.
-    static func decode(_ bytes: [UInt8], previousFeatures: FeatureList? = nil) throws(APIError) -> OnlineFeaturesRequest {
+    package static func decode(_ bytes: [UInt8], previousFeatures: FeatureList? = nil) throws(APIError) -> OnlineFeaturesRequest {
         var reader = JSONReader(bytes)
         var featureList: FeatureList?
         var service: String?

@@ -14,8 +14,21 @@ import Foundation
 /// ```
 public struct SourceReader: Sendable {
     public let dataDirectory: String
+    /// The most one file may decode to (``ParquetReadOptions/maxDecodedBytes``, ``CSVReadOptions/maxDecodedBytes``).
+    public var maxDecodedBytes: Int
 
-    public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
+    public init(dataDirectory: String, maxDecodedBytes: Int = 4 << 30) {
+        self.dataDirectory = dataDirectory
+        self.maxDecodedBytes = maxDecodedBytes
+    }
+
+    private var parquetOptions: ParquetReadOptions { ParquetReadOptions(maxDecodedBytes: maxDecodedBytes) }
+
+    private var csvOptions: CSVReadOptions {
+        var options = CSVReadOptions()
+        options.maxDecodedBytes = maxDecodedBytes
+        return options
+    }
 
     /// The absolute or data-relative path of a source file.
     public func resolve(_ path: String) -> String {
@@ -66,7 +79,7 @@ public struct SourceReader: Sendable {
                     throw SourceError(location: file, message: "the file does not exist",
                                       fix: "create it, or point the source at the right path under --data")
                 }
-                let parquet = try ParquetFile(path: file)
+                let parquet = try ParquetFile(path: file, options: parquetOptions)
                 let wanted = columns.map { names in names.filter(Set(parquet.schema.names).contains) }
                 // The footer's statistics tell whether any row can fall in the interval (or be late): files
                 // (or growing sources' old files) wholly outside it are not read at all.
@@ -83,7 +96,7 @@ public struct SourceReader: Sendable {
                 parts.append(try filter(batch, source: source, location: file, isCSV: false, keep: keep, types: types))
             }
             if parts.isEmpty {
-                let parquet = try ParquetFile(path: files[0])
+                let parquet = try ParquetFile(path: files[0], options: parquetOptions)
                 let wanted = columns.map { names in names.filter(Set(parquet.schema.names).contains) } ?? parquet.schema.names
                 let empty = ColumnBatch.empty(schema: Schema(wanted.compactMap { name in parquet.schema.fields.first { $0.name == name } }))
                 parts.append(try filter(empty, source: source, location: files[0], isCSV: false, keep: keep, types: types))
@@ -128,15 +141,15 @@ public struct SourceReader: Sendable {
             throw SourceError(location: file, message: "the file does not exist",
                               fix: "create it, or point the source at the right path under --data")
         }
-        let header = try CSVReader.header(of: file)
+        let header = try CSVReader.header(of: file, options: csvOptions)
         let wanted = columns.map { names in header.filter(names.contains) } ?? header
         let forced = types.merging(timestampColumns(of: source).map { ($0, ValueType.timestamp) }, uniquingKeysWith: { _, b in b })
         let needInference = wanted.contains { forced[$0] == nil }
-        let inferred = needInference ? try CSVReader.inferSchema(path: file) : Schema([])
+        let inferred = needInference ? try CSVReader.inferSchema(path: file, options: csvOptions) : Schema([])
         let fields = wanted.map { name in
             SchemaField(name: name, type: forced[name] ?? inferred.fields.first { $0.name == name }?.type ?? .string, nullable: true)
         }
-        return try CSVReader(schema: Schema(fields)).read(path: file)
+        return try CSVReader(schema: Schema(fields), options: csvOptions).read(path: file)
     }
 
     /// Which rows a read keeps: those in `interval`, and the late rows before it.

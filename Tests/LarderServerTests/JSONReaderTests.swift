@@ -135,34 +135,7 @@ struct JSONReaderTests {
             return error.code == "INVALID_REQUEST" && error.message == message
         }
     }
-
-    @Test("mutated lookup bodies never crash the reader: each is a request or a 400 with a code (property, 5,000 seeded mutations)")
-    func mutatedBodies() {
-        let valid = Array(#"{"features": ["driver_stats:conv_rate", "a:\u00e9"], "entities": {"driver_id": [1001, -2, "x\n", null]}, "full_feature_names": false}"#.utf8)
-        let alphabet = Array(#"{}[]:,"\/ -+.0123456789eEtrufalsn\u"#.utf8) + [0, 0x1F, 0x7F, 0xC3, 0xA9, 0xFF]
-        var rng = SplitMix64(seed: 0xF022)
-        var answered = 0, refused = 0
-        for _ in 0..<5_000 {
-            var body = valid
-            for _ in 0..<(1 + Int(rng.integer(below: 4))) {
-                let at = Int(rng.integer(below: UInt64(body.count + 1)))
-                switch rng.integer(below: 4) {
-                case 0 where at < body.count: body[at] = alphabet[Int(rng.integer(below: UInt64(alphabet.count)))]
-                case 1: body.insert(alphabet[Int(rng.integer(below: UInt64(alphabet.count)))], at: at)
-                case 2 where at < body.count: body.remove(at: at)
-                default: body = Array(body.prefix(at))
-                }
-            }
-            do {
-                _ = try OnlineFeaturesRequest.decode(body)
-                answered += 1
-            } catch {
-                #expect(error.code == "MALFORMED_JSON" || error.code == "INVALID_REQUEST", "\(error)")
-                refused += 1
-            }
-        }
-        #expect(answered > 0 && refused > 0, "the mutations reach both outcomes (\(answered) answered, \(refused) refused)")
-    }
+    // The 5,000-mutation property test of lookup bodies is LarderFuzzingTests' `lookupBodies` (JSONBodyFuzzer).
 }
 
 @Suite("Feature lists repeated on a connection")
