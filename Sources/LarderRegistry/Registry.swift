@@ -26,7 +26,7 @@ public final class Registry: Sendable {
         self.home = home
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         database = try SQLiteDatabase(path: Self.path(home: home))
-        try database.withConnection { try RegistrySchema.migrate($0) }
+        try database.withConnection { _ = try RegistrySchema.migrate($0) }
     }
 
     /// The canonical JSON of a spec: sorted keys, so equal definitions give equal bytes.

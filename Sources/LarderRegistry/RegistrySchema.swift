@@ -1,5 +1,5 @@
 /// The schema of `registry.db` — every layer's tables, since one file (and one transaction) holds the
-/// registry, the offline catalog, jobs, watermarks, locks, snapshots and models — as ordered migrations.
+/// registry, the offline catalog, jobs, watermarks, locks, snapshots, models and API tokens — as ordered migrations.
 ///
 /// `PRAGMA user_version` records the last migration applied. Opening a file runs the missing ones, each
 /// in its own `BEGIN IMMEDIATE` transaction together with the `user_version` it reaches, so a crash or
@@ -24,6 +24,7 @@ package enum RegistrySchema {
     /// Every migration, in order; versions count 1, 2, 3, …
     package static let migrations: [Migration] = [
         Migration(version: 1, summary: "the tables of Larder before schema versions (2026-11-22)", apply: createInitialTables),
+        Migration(version: 2, summary: "access_tokens: salted hashes of the API's bearer tokens", apply: createAccessTokens),
     ]
 
     /// The schema version this build writes and reads.

@@ -41,7 +41,7 @@ struct RegistrySchemaTests {
             #expect(try RegistrySchema.version(of: db) == RegistrySchema.current)
             #expect(RegistrySchema.current >= 1)
             let expected: Set<String> = ["registry_versions", "jobs", "offline_files", "offline_intervals", "offline_pending",
-                                         "watermarks", "view_locks", "snapshots", "models"]
+                                         "watermarks", "view_locks", "snapshots", "models", "access_tokens"]
             #expect(try Self.tables(db).isSuperset(of: expected))
         }
     }
@@ -72,6 +72,8 @@ struct RegistrySchemaTests {
             #expect(try db.queryFirst("SELECT path FROM offline_files WHERE view = 'driver_stats'")?[0].string
                     == "offline/driver_stats/date=1970-01-01/part-j1.parquet")
             #expect(try db.queryFirst("SELECT watermark FROM watermarks WHERE view = 'driver_stats'")?[0].int64 == 10)
+            // The tables of later migrations are there, empty.
+            #expect(try db.queryFirst("SELECT count(*) FROM access_tokens")?[0].int64 == 0)
             // Opening again applies nothing.
             #expect(try RegistrySchema.migrate(db).isEmpty)
             // offline_pending existed already, so no whole-tree cleanup walk is asked for.
@@ -120,7 +122,7 @@ struct RegistrySchemaTests {
     /// Every stored property of the registered spec types. When this list changes, an older larder would
     /// decode a newer registry's spec and drop the new field: add a ``RegistrySchema`` migration (even one
     /// with no SQL) so the older one refuses the file, then update the list and the version beside it.
-    static let specProperties: (schema: Int32, names: [String]) = (1, [
+    static let specProperties: (schema: Int32, names: [String]) = (2, [
         "EntitySpec.description", "EntitySpec.joinKey", "EntitySpec.keyType", "EntitySpec.name", "EntitySpec.owner", "EntitySpec.tags",
         "FeatureReference.feature", "FeatureReference.view",
         "FieldSpec.description", "FieldSpec.name", "FieldSpec.nullable", "FieldSpec.type",
