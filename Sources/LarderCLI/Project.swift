@@ -66,7 +66,8 @@ extension Project {
     /// The Redis client for `--redis` / `LARDER_REDIS_URL`.
     func redisClient() throws -> RedisClient {
         let url: RedisURL
-        do { url = try RedisURL(parsing: options.redisURL) } catch { throw CLIError("bad Redis URL \(options.redisURL): \(error)") }
+        // The error masks the password: the raw URL never reaches a message.
+        do { url = try RedisURL(parsing: options.redisURL) } catch { throw CLIError("bad --redis / LARDER_REDIS_URL: \(error)") }
         return RedisClient(url: url)
     }
 

@@ -28,10 +28,10 @@ struct ScheduleCommand: AsyncParsableCommand {
         let project = Project(options)
         let (repository, _) = try project.appliedRepository()
         let scheduler = try ScheduledMaterialization.scheduler(project: project, repository: repository, every: try schedulePeriod.period())
-        let plan = try await scheduler.schedule()
+        let plan = await scheduler.schedule()
         for (view, at) in plan.sorted(by: { $0.key < $1.key }) { print("\(view): next run \(at.iso8601(fractionalDigits: 0))") }
         if once {
-            let events = try await scheduler.tick(now: .now(), all: true)
+            let events = await scheduler.tick(now: .now(), all: true)
             if events.contains(where: { if case .succeeded = $0 { false } else { true } }) { throw ExitCode.failure }
             return
         }

@@ -16,6 +16,7 @@ enum ScheduledMaterialization {
             case .succeeded(let view, let at): "scheduler: \(view) materialized up to \(at.iso8601(fractionalDigits: 0))"
             case .failed(let view, _, let error, let retry): "scheduler: \(view) failed (\(error)); retrying at \(retry.iso8601(fractionalDigits: 0))"
             case .gaveUp(let view, _, let error, let next): "scheduler: \(view) failed again (\(error)); next scheduled run \(next.iso8601(fractionalDigits: 0))"
+            case .unschedulable(let view, let error): "scheduler: \(view) is not scheduled: \(error) (fix its schedule and run `larder apply`)"
             }
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }) { view, now in

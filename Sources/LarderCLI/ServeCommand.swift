@@ -159,7 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(SchedulerService(scheduler: scheduler))
         }
         let version = state.version.map(String.init) ?? "none"
-        let redis = options.redisURL
+        let redis = "\(state.client.url)"  // the password masked
         try await FeatureServer(state: state).application(extraServices: services) { [host] port in
             // Unbuffered: scripts and tests wait for this line (with --port 0, for the port) in a log file.
             FileHandle.standardOutput.write(Data("larder serving on \(scheme)://\(host):\(port) (registry version \(version), Redis \(redis), \(access))\n".utf8))

@@ -33,6 +33,9 @@ public actor MaterializationScheduler {
         case succeeded(view: String, at: Timestamp)
         case failed(view: String, at: Timestamp, error: String, retryAt: Timestamp)
         case gaveUp(view: String, at: Timestamp, error: String, nextAt: Timestamp)
+        /// The view's schedule cannot run (a cron that never matches, say, registered before `apply` checked
+        /// schedules): the view is left out; the others keep running.
+        case unschedulable(view: String, error: String)
     }
 
     public typealias Run = @Sendable (FeatureView, Timestamp) async throws -> Void
@@ -63,28 +66,47 @@ public actor MaterializationScheduler {
 
     private func schedule(of view: FeatureView) -> Schedule { override ?? view.schedule! }
 
-    /// When each view runs next (first call: the next slot after now).
-    public func schedule() throws -> [String: Timestamp] {
+    /// When each view runs next (first call: the next slot after now). Views whose schedule cannot run
+    /// are reported once as ``Event/unschedulable(view:error:)`` and left out.
+    public func schedule() -> [String: Timestamp] {
         let now = clock.now()
-        for view in views where due[view.name] == nil {
-            due[view.name] = try schedule(of: view).next(after: now)
+        for view in views where due[view.name] == nil && !unschedulable.contains(view.name) {
+            setNext(of: view, after: now)
         }
         return due
+    }
+
+    private var unschedulable: Set<String> = []
+
+    /// Sets the view's next run after `now`, or drops it from the schedule with an event when it has none.
+    private func setNext(of view: FeatureView, after now: Timestamp) {
+        do {
+            due[view.name] = try schedule(of: view).next(after: now)
+        } catch {
+            due[view.name] = nil
+            unschedulable.insert(view.name)
+            record([.unschedulable(view: view.name, error: error.description)])
+        }
+    }
+
+    private func record(_ happened: [Event]) {
+        events += happened
+        for event in happened { onEvent(event) }
     }
 
     /// Runs every view due at `now` once (every scheduled view with `all`); returns what happened.
     /// Views run one after another so two runs never compete for the cores or for a view's lock.
     @discardableResult
-    public func tick(now: Timestamp, all: Bool = false) async throws -> [Event] {
-        _ = try schedule()
+    public func tick(now: Timestamp, all: Bool = false) async -> [Event] {
+        _ = schedule()
         var happened: [Event] = []
         for view in views {
             guard let at = due[view.name], all || at <= now else { continue }
             do {
                 try await runView(view, now)
                 attempts[view.name] = 0
-                due[view.name] = try schedule(of: view).next(after: now)
                 happened.append(.succeeded(view: view.name, at: now))
+                setNext(of: view, after: now)
             } catch {
                 let attempt = (attempts[view.name] ?? 0) + 1
                 if attempt < maxAttempts {
@@ -94,23 +116,22 @@ public actor MaterializationScheduler {
                     happened.append(.failed(view: view.name, at: now, error: "\(error)", retryAt: retry))
                 } else {
                     attempts[view.name] = 0
-                    let next = try schedule(of: view).next(after: now)
-                    due[view.name] = next
-                    happened.append(.gaveUp(view: view.name, at: now, error: "\(error)", nextAt: next))
+                    setNext(of: view, after: now)
+                    if let next = due[view.name] { happened.append(.gaveUp(view: view.name, at: now, error: "\(error)", nextAt: next)) }
                 }
             }
         }
-        events += happened
-        for event in happened { onEvent(event) }
+        record(happened)
         return happened
     }
 
-    /// Sleeps until the earliest due view, runs what is due, forever (until cancelled).
+    /// Sleeps until the earliest due view, runs what is due, forever: a failing run or schedule is an
+    /// event, never an error out of here; only cancellation ends it.
     public func run() async throws {
         while !Task.isCancelled {
-            let next = try schedule().values.min() ?? clock.now().adding(.hours(1))
+            let next = schedule().values.min() ?? clock.now().adding(.hours(1))
             try await clock.sleep(until: next)
-            try await tick(now: clock.now())
+            await tick(now: clock.now())
         }
     }
 }

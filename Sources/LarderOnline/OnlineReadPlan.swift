@@ -137,8 +137,13 @@ struct OnlineReadPlan: Sendable {
         let read = view.read
         let count = read.types.count
         guard reply.isArray, reply.count == count + 1 else {
-            let message = reply.isError ? "Redis refused the read: \(reply.text)" : "HMGET answered \(reply.reply), not \(count + 1) values"
-            throw OnlineStoreError(kind: .server, view: read.layout.view, row: row, message: message)
+            guard reply.isError else {
+                throw OnlineStoreError(kind: .server, view: read.layout.view, row: row,
+                                       message: "HMGET answered \(reply.reply), not \(count + 1) values")
+            }
+            let text = reply.text
+            throw OnlineStoreError(kind: OnlineStoreError.kind(ofReply: text), view: read.layout.view, row: row,
+                                   message: "Redis refused the read: \(text)")
         }
         let version = reply[0]
         if version.isNull { return rows.appendRow(allNull: .notFound, eventTime: nil) }

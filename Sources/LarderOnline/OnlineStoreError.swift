@@ -20,6 +20,9 @@ public struct OnlineStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case corruptValue
         /// Redis answered a write or read with an error reply.
         case server
+        /// Redis answered with an error reply that passes by itself (``RedisError/isTransientReply(_:)``:
+        /// `LOADING`, `MASTERDOWN`, `BUSY`, `OOM`, `READONLY`, …): retry later.
+        case unavailable
     }
 
     public var kind: Kind
@@ -35,6 +38,11 @@ public struct OnlineStoreError: Error, Sendable, Hashable, CustomStringConvertib
         self.feature = feature
         self.row = row
         self.message = message
+    }
+
+    /// The kind for an error reply: ``Kind/unavailable`` when it is transient, else ``Kind/server``.
+    static func kind(ofReply message: some StringProtocol) -> Kind {
+        RedisError.isTransientReply(message) ? .unavailable : .server
     }
 
     public var description: String {

@@ -79,7 +79,7 @@ struct OnlineWriteBatch: Sendable {
             stats.written += Int(written)
             stats.skipped += range.count - Int(written)
         case .error(let message):
-            throw OnlineStoreError(kind: .server, view: layout.view, row: range.lowerBound,
+            throw OnlineStoreError(kind: OnlineStoreError.kind(ofReply: message), view: layout.view, row: range.lowerBound,
                                    message: "Redis refused the write of rows \(range.lowerBound)..<\(range.upperBound): \(message)")
         default:
             throw OnlineStoreError(kind: .server, view: layout.view, row: range.lowerBound,

@@ -48,10 +48,12 @@ public final class RedisClient: Sendable {
         public var commandTimeout: Duration?
         /// The wait after the first failed reconnect; it doubles per failure up to `maximumBackoff`.
         public var initialBackoff: Duration
+        /// The longest wait between reconnect attempts. Half a second by default, so a connection is back
+        /// within a second of Redis answering again (each attempt is one connect; it costs Redis nothing).
         public var maximumBackoff: Duration
 
         public init(connections: Int = 4, connectTimeout: Duration = .seconds(2), commandTimeout: Duration? = .seconds(5),
-                    initialBackoff: Duration = .milliseconds(50), maximumBackoff: Duration = .seconds(5)) {
+                    initialBackoff: Duration = .milliseconds(50), maximumBackoff: Duration = .milliseconds(500)) {
             self.connections = connections
             self.connectTimeout = connectTimeout
             self.commandTimeout = commandTimeout

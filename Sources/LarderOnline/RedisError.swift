@@ -40,6 +40,27 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// Error replies that say the server cannot answer *now* (still loading its dataset, a replica cut
+    /// off from its primary, a script running, out of memory, a read-only replica after a failover) rather
+    /// than that the command is wrong: a retry later can succeed, so a server answers them with 503.
+    public static let transientReplyPrefixes = ["LOADING", "MASTERDOWN", "BUSY", "OOM", "READONLY", "TRYAGAIN", "CLUSTERDOWN"]
+
+    /// Whether an error reply's message starts with one of ``transientReplyPrefixes`` as a whole word.
+    public static func isTransientReply(_ message: some StringProtocol) -> Bool {
+        let code = message.prefix { $0 != " " }
+        return transientReplyPrefixes.contains { code == $0 }
+    }
+
+    /// Whether a later retry may succeed: a lost connection, a timeout, or a transient error reply.
+    public var isTransient: Bool {
+        switch kind {
+        case .connection, .timeout: true
+        case .server: Self.isTransientReply(message)
+        case .protocol: true  // the connection was dropped and is reopened
+        case .usage: false
+        }
+    }
+
     /// Whether the failure may have happened before the server ran the command, so a retry on a new
     /// connection is meaningful (it is only *safe* for read-only or idempotent commands).
     public var isConnectionLoss: Bool { kind == .connection }

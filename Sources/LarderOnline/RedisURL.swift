@@ -7,7 +7,7 @@
 /// url.password   // "s3cret"
 /// url.database   // 2
 /// ```
-public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
+public struct RedisURL: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// A TCP host and port, or a Unix domain socket path.
     ///
     /// ```swift
@@ -61,6 +61,10 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
         case .unix(let path): return "unix://\(login)\(path)?db=\(database)"
         }
     }
+
+    /// The masked form too: `String(reflecting:)`, `dump` and debuggers never show the password.
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["url": description], displayStyle: .struct) }
 
     private static func parseTCP(_ text: String, rest: Substring) throws(RedisURLError) -> RedisURL {
         var rest = rest
@@ -195,11 +199,21 @@ public struct RedisURLError: Error, Sendable, Hashable, CustomStringConvertible 
         self.reason = reason
     }
 
-    private static func maskingPassword(_ url: String) -> String {
-        guard let scheme = url.firstRange(of: "://"), let at = url.lastIndex(of: "@"), at > scheme.upperBound else { return url }
-        let login = url[scheme.upperBound..<at]
-        let user = login.firstIndex(of: ":").map { login[..<$0] } ?? ""
-        return String(url[..<scheme.upperBound]) + user + ":***" + String(url[at...])
+    /// Masks the login part (`user:password@`) and a `password=` query parameter.
+    static func maskingPassword(_ url: String) -> String {
+        var masked = url
+        if let scheme = masked.firstRange(of: "://"), let at = masked.lastIndex(of: "@"), at > scheme.upperBound {
+            let login = masked[scheme.upperBound..<at]
+            let user = login.firstIndex(of: ":").map { login[..<$0] } ?? ""
+            masked = String(masked[..<scheme.upperBound]) + user + ":***" + String(masked[at...])
+        }
+        if let query = masked.firstIndex(of: "?") {
+            let parameters = masked[masked.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map { parameter in
+                parameter.hasPrefix("password=") ? "password=***" : String(parameter)
+            }
+            masked = String(masked[...query]) + parameters.joined(separator: "&")
+        }
+        return masked
     }
 
     public var description: String {

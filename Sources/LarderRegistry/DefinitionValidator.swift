@@ -86,6 +86,14 @@ public struct DefinitionValidator: Sendable {
         if let lookback = view.lookback, lookback.microseconds < 0 {
             issue("lookback is negative (\(lookback))", "use a positive lookback such as .hours(6)")
         }
+        if let schedule = view.schedule {
+            do {
+                try schedule.validate()
+            } catch {
+                issue("schedule \(schedule) cannot run: \(error.description)",
+                      "write a five-field UTC cron such as .cron(\"0 * * * *\") or a positive period such as .every(.hours(1))")
+            }
+        }
         if view.entities.isEmpty { issue("the view has no entities", "list the entities its rows describe, e.g. entities: [driver]") }
         if view.fields.isEmpty { issue("the view has no fields", "declare its features, e.g. Field(\"conv_rate\", .float32)") }
         if !view.online && !view.offline { issue("the view is neither online nor offline", "set online: true or offline: true") }

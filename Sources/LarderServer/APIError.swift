@@ -7,7 +7,7 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
-    /// Headers the answer carries besides its content type (`WWW-Authenticate` on a 401).
+    /// Headers the answer carries besides its content type (`WWW-Authenticate` on a 401, `Retry-After` on a 503).
     public var headers: HTTPFields
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {

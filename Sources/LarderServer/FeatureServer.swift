@@ -198,14 +198,10 @@ public struct FeatureServer: Sendable {
         let result: OnlineLookup.Result
         switch outcome {
         case .success(let answer): result = answer
-        case .failure(let error as RedisError):
-            state.metrics.add("larder_redis_errors_total{kind=\"\(error.kind.rawValue)\"}")
-            throw APIError(.serviceUnavailable, code: "ONLINE_STORE_UNAVAILABLE",
-                           message: "the online store is not answering (\(error)); lookups resume by themselves when Redis is back")
-        case .failure(let error as OnlineStoreError):
-            throw APIError(.internalServerError, code: "ONLINE_STORE_ERROR", message: "\(error)")
         case .failure(let error):
-            throw APIError(.internalServerError, code: "INTERNAL", message: "the lookup failed: \(error)")
+            if let error = error as? RedisError { state.metrics.add("larder_redis_errors_total{kind=\"\(error.kind.rawValue)\"}") }
+            if let error = error as? OnlineStoreError, error.kind == .unavailable { state.metrics.add("larder_redis_errors_total{kind=\"unavailable\"}") }
+            throw APIError(onlineStoreFailure: error)
         }
         state.metrics.observeLookup(result)
         return result

@@ -51,7 +51,9 @@ extension FeatureServer {
         do {
             rows = try await ingestion.push(view: view, batch: batch, to: destination)
         } catch let error as RedisError {
-            throw APIError(.serviceUnavailable, code: "ONLINE_STORE_UNAVAILABLE", message: "the online store is not answering (\(error))")
+            throw APIError(onlineStoreFailure: error)
+        } catch let error as OnlineStoreError {
+            throw APIError(onlineStoreFailure: error)
         }
         state.metrics.add("larder_pushed_rows_total{view=\"\(view.name)\"}", Double(rows))
         return Response(status: .ok, headers: [.contentType: "application/json"],

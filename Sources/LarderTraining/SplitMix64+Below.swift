@@ -1,4 +1,4 @@
-public import Larder
+import Larder
 
 extension SplitMix64 {
     /// A uniform integer in `0..<bound` by modulo: the stream trained models were seeded with (kept, so a

@@ -53,20 +53,20 @@ struct SchedulerTests {
         let scheduler = MaterializationScheduler(
             views: [Self.view("a", .every(.hours(1))), Self.view("b", .every(.hours(1))), Self.view("c", nil)],
             clock: ManualClock(time: start), maxAttempts: 3, backoff: .minutes(1)) { view, now in try runner.run(view, now) }
-        #expect(try await scheduler.schedule() == ["a": ts("2026-01-01T09:00:00Z"), "b": ts("2026-01-01T09:00:00Z")])
-        #expect(try await scheduler.tick(now: ts("2026-01-01T08:59:59Z")).isEmpty)
+        #expect(await scheduler.schedule() == ["a": ts("2026-01-01T09:00:00Z"), "b": ts("2026-01-01T09:00:00Z")])
+        #expect(await scheduler.tick(now: ts("2026-01-01T08:59:59Z")).isEmpty)
 
         let nine = ts("2026-01-01T09:00:00Z")
-        let first = try await scheduler.tick(now: nine)
+        let first = await scheduler.tick(now: nine)
         #expect(first == [.succeeded(view: "a", at: nine),
                           .failed(view: "b", at: nine, error: "source unreadable", retryAt: ts("2026-01-01T09:01:00Z"))])
-        let retry1 = try await scheduler.tick(now: ts("2026-01-01T09:01:00Z"))
+        let retry1 = await scheduler.tick(now: ts("2026-01-01T09:01:00Z"))
         #expect(retry1 == [.failed(view: "b", at: ts("2026-01-01T09:01:00Z"), error: "source unreadable", retryAt: ts("2026-01-01T09:03:00Z"))])
-        let retry2 = try await scheduler.tick(now: ts("2026-01-01T09:03:00Z"))
+        let retry2 = await scheduler.tick(now: ts("2026-01-01T09:03:00Z"))
         #expect(retry2 == [.gaveUp(view: "b", at: ts("2026-01-01T09:03:00Z"), error: "source unreadable", nextAt: ts("2026-01-01T10:00:00Z"))])
         runner.failuresLeft["b"] = 0
         let ten = ts("2026-01-01T10:00:00Z")
-        #expect(try await scheduler.tick(now: ten) == [.succeeded(view: "a", at: ten), .succeeded(view: "b", at: ten)])
+        #expect(await scheduler.tick(now: ten) == [.succeeded(view: "a", at: ten), .succeeded(view: "b", at: ten)])
         #expect(runner.runs.map(\.0) == ["a", "b", "b", "b", "a", "b"])
         #expect(!runner.runs.contains { $0.0 == "c" })
     }
@@ -79,9 +79,29 @@ struct SchedulerTests {
             views: [Self.view("hourly", .every(.hours(1))), Self.view("cron", .cron("0 0 * * *")), Self.view("never", nil)],
             clock: ManualClock(time: start), override: .every(.seconds(5))) { view, now in try runner.run(view, now) }
         let five = ts("2026-01-01T08:30:05Z")
-        #expect(try await scheduler.schedule() == ["hourly": five, "cron": five])
-        #expect(try await scheduler.tick(now: five) == [.succeeded(view: "hourly", at: five), .succeeded(view: "cron", at: five)])
-        #expect(try await scheduler.schedule() == ["hourly": ts("2026-01-01T08:30:10Z"), "cron": ts("2026-01-01T08:30:10Z")])
+        #expect(await scheduler.schedule() == ["hourly": five, "cron": five])
+        #expect(await scheduler.tick(now: five) == [.succeeded(view: "hourly", at: five), .succeeded(view: "cron", at: five)])
+        #expect(await scheduler.schedule() == ["hourly": ts("2026-01-01T08:30:10Z"), "cron": ts("2026-01-01T08:30:10Z")])
         #expect(runner.runs.map(\.0) == ["hourly", "cron"])
+    }
+
+    @Test("a schedule that cannot run is reported once and left out; the other views keep running and run() never throws for it")
+    func unschedulableViewIsLeftOut() async throws {
+        let runner = Runner()
+        let start = ts("2026-01-01T08:30:00Z")
+        let scheduler = MaterializationScheduler(
+            views: [Self.view("good", .every(.hours(1))), Self.view("feb30", .cron("0 0 30 2 *")), Self.view("bad", .cron("61 * * * *"))],
+            clock: ManualClock(time: start)) { view, now in try runner.run(view, now) }
+        let nine = ts("2026-01-01T09:00:00Z")
+        #expect(await scheduler.schedule() == ["good": nine])
+        #expect(await scheduler.tick(now: nine) == [.succeeded(view: "good", at: nine)])
+        let events = await scheduler.events
+        let unschedulable = events.compactMap { event -> String? in
+            if case .unschedulable(let view, let error) = event { return "\(view): \(error)" } else { return nil }
+        }
+        #expect(unschedulable.count == 2, "each reported once, not at every tick")
+        #expect(unschedulable.contains { $0.hasPrefix("feb30:") && $0.contains("never matches") })
+        #expect(unschedulable.contains { $0.hasPrefix("bad:") && $0.contains("outside 0-59") })
+        #expect(runner.runs.map(\.0) == ["good"])
     }
 }

@@ -106,4 +106,20 @@ struct DefinitionValidatorTests {
         let found = DefinitionValidator(sourceColumns: { _ in throw Broken() }).validate(repository)
         #expect(found.map(\.problem) == ["cannot be read: bad magic"])
     }
+
+    @Test("a schedule that cannot run is refused at apply, naming the view and the fault")
+    func invalidSchedules() throws {
+        func scheduled(_ name: String, _ schedule: Schedule) -> FeatureView {
+            FeatureView(name, entities: [driver], ttl: .days(1), source: source, fields: [Field("conv_rate", .float32)], schedule: schedule)
+        }
+        let found = issues(views: [scheduled("hourly", .cron("0 * * * *")), scheduled("four_fields", .cron("0 * * *")),
+                                   scheduled("feb30", .cron("0 0 30 2 *")), scheduled("minute61", .cron("61 * * * *")),
+                                   scheduled("zero", .every(.seconds(0)))])
+        #expect(Set(found.map(\.name)) == ["four_fields", "feb30", "minute61", "zero"])
+        #expect(found.allSatisfy { $0.kind == "view" && $0.fix.contains("cron") })
+        #expect(try #require(found.first { $0.name == "four_fields" }).problem.contains("has 4 fields"))
+        #expect(try #require(found.first { $0.name == "feb30" }).problem.contains("never matches"))
+        #expect(try #require(found.first { $0.name == "minute61" }).problem.contains("outside 0-59"))
+        #expect(try #require(found.first { $0.name == "zero" }).problem.contains("must be positive"))
+    }
 }

@@ -51,6 +51,7 @@ struct OperationalRoutesTests {
                 let response = try await client.lookup(body)
                 #expect(response.status == .serviceUnavailable, "attempt \(attempt): \(response.text)")
                 #expect(response.headers[.contentType] == "application/json")
+                #expect(response.headers[.retryAfter] == "1")
                 let error = try response.decoded(as: ErrorBody.self).error
                 #expect(error.code == "ONLINE_STORE_UNAVAILABLE")
                 #expect(error.message.hasPrefix("the online store is not answering (Redis "))

@@ -21,7 +21,8 @@ struct PushTests {
         let home: String
     }
 
-    static func make() throws -> PushServer {
+    /// The server's Redis is the private test server unless `redis` names another.
+    static func make(redis: RedisURL? = nil) throws -> PushServer {
         let project = uniqueProject()
         let home = try temporaryDirectory()
         let doubled = RowTransform("double_rate", version: 1) { row in
@@ -37,7 +38,7 @@ struct PushTests {
         _ = try registry.apply(RepositorySpec(repository), allowBreaking: false)
         let store = try OfflineStore(home: home, database: registry.database)
         let buffer = OfflinePushBuffer(store: store, jobs: try JobLog(database: registry.database), maxRows: 1000, maxAge: .seconds(3600))
-        let client = RedisClient(url: try PrivateRedis.url(), options: .init(connections: 1))
+        let client = RedisClient(url: try redis ?? PrivateRedis.url(), options: .init(connections: 1))
         let state = ServerState(registry: registry, client: client, configuration: ServerConfiguration(), repository: repository, pushBuffer: buffer)
         return PushServer(repository: repository, state: state, buffer: buffer, store: store, home: home)
     }

@@ -1,5 +1,3 @@
-public import Larder
-
 /// A five-field cron expression in UTC — minute, hour, day of month, month, day of week (0 or 7 =
 /// Sunday) — with `*`, lists `a,b`, ranges `a-b` and steps `*/n`, `a-b/n`.
 ///
@@ -83,6 +81,12 @@ public struct ScheduleError: Error, Sendable, CustomStringConvertible {
 }
 
 extension Schedule {
+    /// Checks that the schedule can run: a positive period, or a cron expression that parses and matches
+    /// some minute. `larder apply` refuses a view whose schedule fails this, naming the view.
+    public func validate() throws(ScheduleError) {
+        _ = try next(after: Timestamp(microsecondsSinceEpoch: 0))
+    }
+
     /// The first run time strictly after `t`: periods count from the epoch so runs land on round times.
     public func next(after t: Timestamp) throws(ScheduleError) -> Timestamp {
         switch self {
