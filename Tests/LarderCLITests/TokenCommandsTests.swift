@@ -60,12 +60,14 @@ struct TokenCommandsTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let environment = ["LARDER_REDIS_URL": try PrivateRedis.text(database: Self.database)]
-        let larder = LarderBinary(workingDirectory: dir, environment: environment)
-        let refused = try larder.run("serve", "--host", "0.0.0.0", "--port", "0", "--no-scheduler")
-        #expect(refused.status != 0)
-        #expect(refused.stderr.contains("refusing to serve 0.0.0.0 without authentication"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("`larder tokens create NAME --scope read|write|admin`"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("--insecure-no-auth"), "\(refused.stderr)")
+        let refused = try ServeProcess(directory: dir, environment: environment, arguments: ["--host", "0.0.0.0", "--no-scheduler"])
+        defer { refused.stop() }
+        let status = try await refused.exitStatus(within: .seconds(30))
+        let output = refused.output
+        #expect(status != nil && status != 0, "serve did not refuse 0.0.0.0 without a token:\n\(output)")
+        #expect(output.contains("refusing to serve 0.0.0.0 without authentication"), "\(output)")
+        #expect(output.contains("`larder tokens create NAME --scope read|write|admin`"), "\(output)")
+        #expect(output.contains("--insecure-no-auth"), "\(output)")
 
         let server = try ServeProcess(directory: dir, environment: environment, arguments: ["--host", "0.0.0.0", "--insecure-no-auth", "--no-scheduler"])
         defer { server.stop() }
@@ -182,7 +184,17 @@ final class ServeProcess: @unchecked Sendable {
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw ServeProcessError(description: "larder serve did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        throw ServeProcessError(description: "larder serve did not start: \(output)")
+    }
+
+    /// Everything it printed so far.
+    var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    /// Its exit status once it exits, or `nil` if it still runs after `timeout`.
+    func exitStatus(within timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        return process.isRunning ? nil : process.terminationStatus
     }
 
     /// The port it listens on (it was started with `--port 0`).

@@ -53,13 +53,19 @@ struct AuthFixture: Sendable {
         return AuthFixture(home: home, registry: registry, client: client, state: state, tokens: tokens, bearer: bearer)
     }
 
-    /// Waits for materializations the tests started (they run on threads of their own), then removes the state.
-    func tearDown() async throws {
+    /// Waits (up to 30 s) for the materializations requests started: they run on threads of their own, and
+    /// the next one of a view answers 409 while one runs.
+    func materializationsFinished() async throws {
         let jobs = try JobLog(database: registry.database)
         for _ in 0..<300 {
-            guard try jobs.list().contains(where: { $0.status == .running && $0.trigger == "http" }) else { break }
+            guard try jobs.list().contains(where: { $0.status == .running && $0.trigger == "http" }) else { return }
             try await Task.sleep(for: .milliseconds(100))
         }
+    }
+
+    /// Waits for the materializations, then removes the state.
+    func tearDown() async throws {
+        try await materializationsFinished()
         client.shutdown()
         try? FileManager.default.removeItem(atPath: home)
     }

@@ -85,6 +85,7 @@ struct AuthTests {
             for route in ProtectedRoute.all {
                 let response = try await client.send(route, authorization: nil)
                 #expect(response.status == route.answered, "\(route.testDescription): \(response.text)")
+                try await open.materializationsFinished()
             }
         }
         try await open.tearDown()
