@@ -25,6 +25,13 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // 3.12.3 or 4.x, both mirrored: the rest of the graph resolves 4.x.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // Tests only: a self-signed certificate for the TLS tests.
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // C libraries, each behind one Swift wrapper.
@@ -35,7 +42,9 @@ let package = Package(
 
         // definitions → registry → sources → transforms → offline | online → training | serving
         .target(name: "Larder", swiftSettings: swiftSettings),
-        .target(name: "LarderRegistry", dependencies: ["Larder", "CSQLite"], swiftSettings: swiftSettings),
+        .target(
+            name: "LarderRegistry", dependencies: ["Larder", "CSQLite", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(name: "LarderColumnar", dependencies: ["Larder"], swiftSettings: swiftSettings),
         .target(name: "LarderParquet", dependencies: ["Larder", "LarderColumnar", "CZstd", "CSnappy"], swiftSettings: swiftSettings),
         .target(name: "LarderCSV", dependencies: ["Larder", "LarderColumnar"], swiftSettings: swiftSettings),
@@ -54,6 +63,10 @@ let package = Package(
             dependencies: [
                 "Larder", "LarderRegistry", "LarderOnline", "LarderTraining", "LarderColumnar", "LarderSources", "LarderOffline",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -126,7 +139,13 @@ let package = Package(
             name: "LarderOfflineTests", dependencies: ["Larder", "LarderColumnar", "LarderRegistry", "LarderSources", "LarderOffline"],
             swiftSettings: swiftSettings),
         // Helpers the test targets share (the private test Redis).
-        .target(name: "LarderTestSupport", dependencies: ["LarderOnline"], path: "Tests/LarderTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "LarderTestSupport",
+            dependencies: [
+                "LarderOnline", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Tests/LarderTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "LarderOnlineTests",
             dependencies: ["Larder", "LarderOnline", "CHiredis", "LarderTestSupport"] + nio, swiftSettings: swiftSettings),

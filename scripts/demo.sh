@@ -30,6 +30,11 @@ step "larder train (on rides_demo, latest 20 % by event time validates) -> promo
 "$larder" train --snapshot rides_demo --label trip_completed
 "$larder" models promote trip_completed@1
 
+step "larder tokens create demo --scope read (printed once, last line; the API needs it from now on)"
+token=$("$larder" tokens create demo --scope read | tail -n 1)
+"$larder" tokens list
+auth="Authorization: Bearer $token"
+
 step "larder serve --every 5s (background: the API, and the scheduler running each scheduled view every 5 s) and lookups"
 port=$(( 20000 + RANDOM % 20000 ))
 "$larder" serve --port "$port" --every 5s > .larder-demo/serve.log 2>&1 &
@@ -38,13 +43,15 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.1; done
 "$larder" lookup --service rides --entity driver_id=1001 --entity customer_id=5
 echo
-echo "curl POST /get-online-features:"
-curl -sf "http://127.0.0.1:$port/get-online-features" -H 'Content-Type: application/json' \
+echo "curl POST /get-online-features without the token: $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/get-online-features" \
+  -H 'Content-Type: application/json' -d '{"features":["driver_stats:conv_rate"],"entities":{"driver_id":[1001]}}')"
+echo "curl POST /get-online-features with it:"
+curl -sf "http://127.0.0.1:$port/get-online-features" -H 'Content-Type: application/json' -H "$auth" \
   -d '{"features":["driver_stats:conv_rate","customer_stats:current_balance"],"entities":{"driver_id":[1001,1002],"customer_id":[5,6]}}'
 echo
 step "larder predict and POST /predict (the production model, features looked up online)"
 "$larder" predict --model trip_completed --entity driver_id=1001 --entity customer_id=5
-curl -sf "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' \
+curl -sf "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' -H "$auth" \
   -d '{"model":"trip_completed","entities":{"driver_id":[1001,1002],"customer_id":[5,6]}}'
 echo
 
@@ -53,7 +60,8 @@ appended=$("$larder" demo-data --scale XS --append-latest "$LARDER_DATA")
 echo "$appended"
 at=$(echo "$appended" | awk '/^appended/ {print $6}')
 served_at() {  # the event time Redis serves for driver 1001's conv_rate, through the running server
-  curl -sf "http://127.0.0.1:$port/get-online-features" -d '{"features":["driver_stats:conv_rate"],"entities":{"driver_id":[1001]}}' \
+  curl -sf "http://127.0.0.1:$port/get-online-features" -H 'Content-Type: application/json' -H "$auth" \
+    -d '{"features":["driver_stats:conv_rate"],"entities":{"driver_id":[1001]}}' \
     | sed -E 's/.*"event_timestamps":\["([^"]*)"\]}\]}$/\1/'
 }
 for _ in $(seq 1 30); do [ "$(served_at)" = "$at" ] && break; sleep 0.5; done

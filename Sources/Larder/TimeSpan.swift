@@ -27,12 +27,15 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
         return us == 0 ? "0s" : "\(us)us"
     }
 
-    /// Reads the form ``description`` writes (`1d`, `6h`, `30m`, `15s`, `250us`).
+    /// Reads the form ``description`` writes (`1d`, `6h`, `30m`, `15s`, `250us`); `nil` for other text
+    /// and for spans beyond ±292,000 years (which do not fit in microseconds).
     public init?(parsing text: String) {
         let units: [(String, Int64)] = [("us", 1), ("d", 86_400_000_000), ("h", 3_600_000_000), ("m", 60_000_000), ("s", 1_000_000)]
         for (unit, size) in units where text.hasSuffix(unit) {
             guard let n = Int64(text.dropLast(unit.count)) else { return nil }
-            self.init(microseconds: n * size)
+            let (microseconds, overflow) = n.multipliedReportingOverflow(by: size)
+            guard !overflow else { return nil }
+            self.init(microseconds: microseconds)
             return
         }
         return nil

@@ -24,29 +24,57 @@ struct ServeCommand: AsyncParsableCommand {
               GET  /health                liveness
               GET  /ready                 registry loaded and Redis answering (503 otherwise)
               GET  /metrics               Prometheus text format
-            The registry is reloaded by itself when `larder apply` stores a new version.
+              POST /reload                read the registry and the tokens now
+            The registry and the tokens are reloaded by themselves every 2 s.
+
+            Access: once a token exists (`larder tokens create NAME --scope read|write|admin`), every route but
+            /health and /ready needs `Authorization: Bearer TOKEN`: read for lookups, predict, metrics and
+            GET /jobs/{id}; write for push; admin for materialize and reload (admin includes write, write
+            includes read). Without a token, serve runs open on a loopback host only. POST bodies must be
+            sent with `Content-Type: application/json`.
 
             Examples:
               larder serve
-              larder serve --host 0.0.0.0 --port 8080 --max-rows 5000
+              larder tokens create api --scope read && larder serve --host 0.0.0.0 --port 8080 --max-rows 5000
+              larder serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem --max-connections 2000
               larder serve --every 10s           # run the scheduled views every 10 s instead of their schedules
-              curl -s localhost:6566/get-online-features -d '{"feature_service":"rides","entities":{"driver_id":[1001],"customer_id":[5]}}'
+              curl -s localhost:6566/get-online-features -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \\
+                -d '{"feature_service":"rides","entities":{"driver_id":[1001],"customer_id":[5]}}'
             """)
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var schedulePeriod: SchedulePeriodOption
 
-    @Option(help: "Address to listen on.")
+    @Option(help: ArgumentHelp("Address to listen on. Other than a loopback address, it needs a token (`larder tokens create`) or --insecure-no-auth.",
+                               valueName: "host"))
     var host: String = "127.0.0.1"
 
-    @Option(help: "Port to listen on.")
+    @Option(help: "Port to listen on (0: any free port, printed at start).")
     var port: Int = 6566
 
-    @Option(help: "Most entity rows one lookup may ask for.")
+    @Option(help: ArgumentHelp("Most entity rows one lookup may ask for (1 to \(Self.maxRowsLimit)); a push may carry 100 times as many.", valueName: "n"))
     var maxRows: Int = 1000
 
-    @Option(help: "Largest request body in bytes.")
+    @Option(help: ArgumentHelp("Largest request body in bytes (1 to \(Self.maxBodyLimit)); larger ones are answered 413.", valueName: "bytes"))
     var maxBody: Int = 1 << 20
+
+    @Option(help: ArgumentHelp("Close a connection idle this long (1s to 1d).", valueName: "duration"))
+    var idleTimeout: String = "60s"
+
+    @Option(help: ArgumentHelp("Answer 408 and close when a request's body has not arrived this long after its head (1s to 1d).", valueName: "duration"))
+    var readTimeout: String = "30s"
+
+    @Option(help: ArgumentHelp("Most connections open at once (1 to \(Self.maxConnectionsLimit)); further ones wait until one closes.", valueName: "n"))
+    var maxConnections: Int = 512
+
+    @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key).", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    @Flag(help: "Serve a host other machines can reach without any token (anyone who reaches the port can push and materialize).")
+    var insecureNoAuth = false
 
     @Flag(help: "Do not run scheduled materializations beside the API.")
     var noScheduler = false
@@ -56,11 +84,61 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "Both answer the same; the default event-loop path uses less CPU per lookup. For comparisons and diagnosis."))
     var lookupsThroughRouter = false
 
+    /// Bounds that keep everything derived from the options (push rows = 100 × --max-rows, buffers, timers)
+    /// far from overflowing.
+    static let maxRowsLimit = 1_000_000
+    static let maxBodyLimit = 1 << 30
+    static let maxConnectionsLimit = 1_000_000
+
+    func validate() throws {
+        _ = try serverConfiguration()
+    }
+
+    /// The server's configuration from the options; a `ValidationError` naming the option for each bad value.
+    func serverConfiguration() throws -> ServerConfiguration {
+        guard !host.isEmpty else { throw ValidationError("--host is empty: give an address such as 127.0.0.1 or 0.0.0.0") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port: give 0 to 65535") }
+        guard (1...Self.maxRowsLimit).contains(maxRows) else { throw ValidationError("--max-rows \(maxRows) must be 1 to \(Self.maxRowsLimit)") }
+        guard (1...Self.maxBodyLimit).contains(maxBody) else { throw ValidationError("--max-body \(maxBody) must be 1 to \(Self.maxBodyLimit) bytes") }
+        guard (1...Self.maxConnectionsLimit).contains(maxConnections) else {
+            throw ValidationError("--max-connections \(maxConnections) must be 1 to \(Self.maxConnectionsLimit)")
+        }
+        let tls: ServerConfiguration.TLSFiles?
+        switch (tlsCert, tlsKey) {
+        case (nil, nil): tls = nil
+        case (let cert?, let key?):
+            tls = ServerConfiguration.TLSFiles(certificateChain: cert, privateKey: key)
+            do { _ = try ServerTLS.configuration(tls!) } catch { throw ValidationError("--tls-cert/--tls-key: \(error)") }
+        case (nil, _?): throw ValidationError("--tls-key needs --tls-cert: give both PEM files, or neither for plain HTTP")
+        case (_?, nil): throw ValidationError("--tls-cert needs --tls-key: give both PEM files, or neither for plain HTTP")
+        }
+        return ServerConfiguration(host: host, port: port, maxRows: maxRows, maxBody: maxBody, lookupsOnEventLoop: !lookupsThroughRouter,
+                                   idleTimeout: try Self.duration(idleTimeout, option: "--idle-timeout"),
+                                   readTimeout: try Self.duration(readTimeout, option: "--read-timeout"),
+                                   maxConnections: maxConnections,
+                                   requireTokens: !ServerConfiguration.isLoopback(host: host) && !insecureNoAuth, tls: tls)
+    }
+
+    /// `30s`, `5m`, `1h`: 1 s to 1 day.
+    static func duration(_ text: String, option: String) throws -> Duration {
+        guard let span = TimeSpan(parsing: text), span >= .seconds(1), span <= .days(1) else {
+            throw ValidationError("\(option) \(text) is not a duration from 1s to 1d: write e.g. 30s, 5m or 1h")
+        }
+        return .microseconds(span.microseconds)
+    }
+
     func run() async throws {
         let project = Project(options)
         let registry = try project.openRegistry()
-        let configuration = ServerConfiguration(host: host, port: port, maxRows: maxRows, maxBody: maxBody,
-                                                lookupsOnEventLoop: !lookupsThroughRouter)
+        let configuration = try serverConfiguration()
+        let tokens = try AccessTokenStore(database: registry.database).active()
+        if tokens.isEmpty && configuration.requireTokens {
+            throw CLIError("""
+                refusing to serve \(host) without authentication: other machines could push and materialize. Create a token first \
+                (`larder tokens create NAME --scope read|write|admin`, then clients send Authorization: Bearer TOKEN), serve on a \
+                loopback address such as 127.0.0.1, or pass --insecure-no-auth to serve \(host) open
+                """)
+        }
         let pushBuffer = OfflinePushBuffer(store: try OfflineStore(home: options.homeDirectory, database: registry.database),
                                            jobs: try JobLog(database: registry.database), onEvent: Self.logPushEvent)
         let materializer = try Materializer(repository: project.repository, home: options.homeDirectory,
@@ -68,13 +146,24 @@ struct ServeCommand: AsyncParsableCommand {
         let state = ServerState(registry: registry, client: try project.redisClient(), configuration: configuration,
                                 repository: project.repository, pushBuffer: pushBuffer, materializer: materializer)
         try await state.reload()
-        print("larder serving on http://\(host):\(port) (registry version \(state.version.map(String.init) ?? "none"), Redis \(state.client.url))")
+        let scheme = configuration.tls == nil ? "http" : "https"
+        let access = switch (tokens.isEmpty, configuration.requireTokens, ServerConfiguration.isLoopback(host: host)) {
+        case (false, _, _): "\(tokens.count) token(s)"
+        case (true, true, _): "no token yet: every route but /health and /ready answers 401"
+        case (true, false, true): "open: no token exists"
+        case (true, false, false): "open to anyone who reaches it: no token exists (--insecure-no-auth)"
+        }
         var services: [any Service] = []
         if !noScheduler {
             let scheduler = try ScheduledMaterialization.scheduler(project: project, repository: try project.appliedRepository().0, every: try schedulePeriod.period())
             services.append(SchedulerService(scheduler: scheduler))
         }
-        try await FeatureServer(state: state).application(extraServices: services).runService()
+        let version = state.version.map(String.init) ?? "none"
+        let redis = "\(state.client.url)"  // the password masked
+        try await FeatureServer(state: state).application(extraServices: services) { [host] port in
+            // Unbuffered: scripts and tests wait for this line (with --port 0, for the port) in a log file.
+            FileHandle.standardOutput.write(Data("larder serving on \(scheme)://\(host):\(port) (registry version \(version), Redis \(redis), \(access))\n".utf8))
+        }.runService()
     }
 }
 

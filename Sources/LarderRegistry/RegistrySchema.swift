@@ -1,5 +1,5 @@
 /// The schema of `registry.db` — every layer's tables, since one file (and one transaction) holds the
-/// registry, the offline catalog, jobs, watermarks, locks, snapshots and models — as ordered migrations.
+/// registry, the offline catalog, jobs, watermarks, locks, snapshots, models and API tokens — as ordered migrations.
 ///
 /// `PRAGMA user_version` records the last migration applied. Opening a file runs the missing ones, each
 /// in its own `BEGIN IMMEDIATE` transaction together with the `user_version` it reaches, so a crash or
@@ -27,6 +27,7 @@ package enum RegistrySchema {
         Migration(version: 2, summary: "offline_files: several files per view and day, with a kind (source, push); offline_retired",
                   apply: addOfflineFileKinds),
         Migration(version: 3, summary: "late data: watermarks.created_watermark, jobs.rows_late and jobs.note", apply: addLateData),
+        Migration(version: 4, summary: "access_tokens: salted hashes of the API's bearer tokens", apply: createAccessTokens),
     ]
 
     /// The schema version this build writes and reads.

@@ -7,7 +7,7 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
-    /// Headers the answer carries besides the content type (e.g. `Retry-After` on a 503).
+    /// Headers the answer carries besides its content type (`WWW-Authenticate` on a 401, `Retry-After` on a 503).
     public var headers: HTTPFields
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
@@ -23,8 +23,24 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
 
     public var description: String { "\(status.code) \(code): \(message)" }
 
+    /// 413 for a body that went over `--max-body` while it was read (no `Content-Length` to tell before).
     static func tooLarge(limit: Int) -> APIError {
-        badRequest("BODY_TOO_LARGE", "the body is over the limit of \(limit) bytes (--max-body)")
+        APIError(.contentTooLarge, code: "BODY_TOO_LARGE", message: "the body is over the limit of \(limit) bytes (--max-body)")
+    }
+
+    /// 413 decided from `Content-Length` before the body is read. The connection closes after the answer
+    /// rather than read a body it would throw away (``RequestGuardHandler``).
+    static func tooLarge(length: Int, limit: Int) -> APIError {
+        APIError(.contentTooLarge, code: "BODY_TOO_LARGE", message: "the body has \(length) bytes, over the limit of \(limit) (--max-body)",
+                 headers: [.connection: "close"])
+    }
+
+    /// 415 for a POST body that is not declared JSON: a form or `text/plain` post is what a web page can
+    /// send to the server without a CORS preflight.
+    static func notJSON(contentType: String?) -> APIError {
+        let had = contentType.map { "this request has Content-Type \($0)" } ?? "this request has no Content-Type"
+        return APIError(.unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
+                        message: "POST bodies must be JSON: send the header Content-Type: application/json (\(had))")
     }
 
     /// `{"error": {"code": ..., "message": ...}}`

@@ -1,5 +1,8 @@
 import Foundation
 public import Hummingbird
+import HummingbirdAuth
+import HummingbirdCore
+import HummingbirdTLS
 import Larder
 import NIOCore
 import LarderOnline
@@ -9,7 +12,7 @@ public import ServiceLifecycle
 /// The HTTP API of `larder serve`: Feast-compatible online lookups, health, readiness and metrics.
 ///
 /// ```swift
-/// let app = FeatureServer(state: state).application()
+/// let app = try FeatureServer(state: state).application()
 /// try await app.runService()
 /// ```
 public struct FeatureServer: Sendable {
@@ -17,36 +20,67 @@ public struct FeatureServer: Sendable {
 
     public init(state: ServerState) { self.state = state }
 
-    /// The router with every route, for `.router` tests and for ``application(extraServices:)``.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The router with every route, for `.router` tests and for ``application(extraServices:onServerRunning:)``.
+    /// `/health` and `/ready` are open; every other route takes a bearer token whose scope includes the
+    /// route's (``AccessTokenScope``) once tokens are enforced (``AccessTokens``), checked through
+    /// hummingbird-auth's authenticator and authorization middleware before any body is read.
+    package func router() -> Router<LarderRequestContext> {
+        let router = Router(context: LarderRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: state.metrics))
         router.get("/health") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}\n"))) }
         router.get("/ready") { _, _ in try await ready() }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(string: state.metrics.render())))
+        let authenticated = router.group().add(middleware: BearerTokenAuthenticator(tokens: state.tokens))
+        func needing(_ scope: AccessTokenScope) -> RouterGroup<LarderRequestContext> {
+            authenticated.group().add(middleware: AuthorizationPolicyMiddleware(ScopePolicy(scope), context: LarderRequestContext.self))
         }
-        router.post("/get-online-features") { request, _ in try await onlineFeatures(request) }
-        router.post("/predict") { request, _ in try await predict(request) }
-        router.post("/push") { request, _ in try await push(request) }
-        router.post("/materialize") { request, _ in try await materialize(request, incremental: false) }
-        router.post("/materialize-incremental") { request, _ in try await materialize(request, incremental: true) }
-        router.get("/jobs/{id}") { _, context in try await job(context.parameters.get("id") ?? "") }
+        needing(.read)
+            .get("/metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                         body: .init(byteBuffer: ByteBuffer(string: state.metrics.render())))
+            }
+            .post("/get-online-features") { request, _ in try await onlineFeatures(request) }
+            .post("/predict") { request, _ in try await predict(request) }
+            .get("/jobs/{id}") { _, context in try await job(context.parameters.get("id") ?? "") }
+        needing(.write)
+            .post("/push") { request, _ in try await push(request) }
+        needing(.admin)
+            .post("/materialize") { request, _ in try await materialize(request, incremental: false) }
+            .post("/materialize-incremental") { request, _ in try await materialize(request, incremental: true) }
+            .post("/reload") { request, _ in try await reloadNow(request) }
         return router
     }
 
     /// The `Server` header of every response.
     static let serverName = "larder"
 
-    /// The application, with the registry reloader as a service beside the HTTP server.
-    public func application(extraServices: [any Service] = []) -> some ApplicationProtocol {
+    /// The application: HTTP/1.1 (HTTPS with `tls`) with the registry and token reloader as a service
+    /// beside it. Every connection gets ``RequestGuardHandler`` (read timeout) and, unless lookups go
+    /// through the router, ``OnlineFeaturesChannelHandler``; Hummingbird closes idle connections and
+    /// stops accepting at `maxConnections`. `onServerRunning` gets the bound port (for `--port 0`).
+    public func application(extraServices: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        throws -> some ApplicationProtocol
+    {
+        let configuration = state.configuration
         let handlers: @Sendable () -> [any RemovableChannelHandler] = { [self] in
-            state.loopRedis.map { [OnlineFeaturesChannelHandler(server: self, redis: $0)] } ?? []
+            [RequestGuardHandler(readTimeout: configuration.readTimeout, metrics: state.metrics)]
+                + (state.loopRedis.map { [OnlineFeaturesChannelHandler(server: self, redis: $0)] } ?? [])
         }
-        return Application(router: router(), server: .http1(configuration: .init(additionalChannelHandlers: handlers())),
-                    configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: Self.serverName),
-                    services: [RegistryReloader(state: state)] + (state.pushBuffer.map { [PushFlushService(buffer: $0)] } ?? []) + extraServices)
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: handlers(), idleTimeout: TimeAmount(configuration.idleTimeout)))
+        let server = try configuration.tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: try ServerTLS.configuration($0)) } ?? http1
+        let connections = MaximumAvailableConnections(configuration.maxConnections)
+        return Application(router: router(), server: server,
+                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName,
+                                                availableConnectionsDelegate: connections),
+                           services: [RegistryReloader(state: state)] + (state.pushBuffer.map { [PushFlushService(buffer: $0)] } ?? []) + extraServices,
+                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) })
+    }
+
+    /// `POST /reload`: reads the registry and the tokens now rather than at the next reload interval.
+    private func reloadNow(_ request: Request) async throws -> Response {
+        try checkJSONHead(request.headers)
+        try await state.reload()
+        let body = "{\"registry_version\":\(state.version.map(String.init) ?? "null"),\"tokens\":\(state.tokens.count)}\n"
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     private func ready() async throws -> Response {
@@ -63,7 +97,8 @@ public struct FeatureServer: Sendable {
         return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ready\",\"registry_version\":\(state.version ?? 0)}\n")))
     }
 
-    /// Reads a JSON body, refusing other content types and bodies over the limit with a 400.
+    /// Reads a JSON body: 415 for another content type, 413 over `--max-body` (from `Content-Length`
+    /// before reading, else as soon as the body passes the limit).
     func jsonBody(_ request: Request) async throws -> [UInt8] {
         let limit = state.configuration.maxBody
         try checkJSONHead(request.headers)
@@ -76,8 +111,9 @@ public struct FeatureServer: Sendable {
         return Array(buffer.readableBytesView)
     }
 
-    /// The checks of a JSON request that need only its headers: the content type, and a declared length
-    /// over `--max-body`. One pass over the fields: `HTTPFields`' subscript scans them all per name.
+    /// The checks of a JSON request that need only its headers: a JSON content type (415), and a declared
+    /// length within `--max-body` (413). One pass over the fields: `HTTPFields`' subscript scans them all
+    /// per name.
     func checkJSONHead(_ headers: HTTPFields) throws(APIError) {
         var type: String?
         var length: Int?
@@ -88,28 +124,28 @@ public struct FeatureServer: Sendable {
                 length = Int(field.value)
             }
         }
-        if let type, !Self.isJSON(contentType: type) {
-            throw APIError.badRequest("UNSUPPORTED_CONTENT_TYPE", "Content-Type \(type.lowercased()) is not JSON: send application/json (or no Content-Type)")
-        }
+        guard let type, Self.isJSON(contentType: type) else { throw APIError.notJSON(contentType: type) }
         let limit = state.configuration.maxBody
-        if let length, length > limit {
-            throw APIError.badRequest("BODY_TOO_LARGE", "the body has \(length) bytes, over the limit of \(limit) (--max-body)")
-        }
+        if let length, length > limit { throw APIError.tooLarge(length: length, limit: limit) }
     }
 
-    /// `application/json`, `…+json`, or the form type curl sends by default, in any letter case. Compares
-    /// bytes rather than lowercasing a copy: it runs for every lookup.
+    /// The checks of `POST /get-online-features` on the event loop that need only its head, in the
+    /// router's order: the token (401) and its scope (403) as ``BearerTokenAuthenticator`` and
+    /// ``ScopePolicy`` check them, then ``checkJSONHead(_:)`` (415, 413).
+    func checkLookupHead(_ headers: HTTPFields) throws(APIError) {
+        try state.tokens.authenticate(headers.bearer?.token).require(.read, for: "POST \(OnlineFeaturesChannelHandler.path)")
+        try checkJSONHead(headers)
+    }
+
+    /// `application/json` or `…+json` (`application/vnd.larder+json`), in any letter case, parameters
+    /// allowed. Compares bytes rather than lowercasing a copy: it runs for every lookup.
     static func isJSON(contentType: String) -> Bool {
-        let bytes = contentType.utf8
         func lowered(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
-        func hasPrefix(_ prefix: StaticString) -> Bool {
-            guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
-            return prefix.withUTF8Buffer { zip($0, bytes).allSatisfy { $0 == lowered($1) } }
-        }
-        if hasPrefix("application/json") || hasPrefix("application/x-www-form-urlencoded") { return true }
-        let suffix = Array("+json".utf8)
-        let lower = bytes.map(lowered)
-        return lower.count >= suffix.count && (0...(lower.count - suffix.count)).contains { lower[$0..<$0 + suffix.count].elementsEqual(suffix) }
+        // The media type ends at the first `;` (parameters) or space.
+        let mediaType = contentType.utf8.prefix { $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: " ") }.lazy.map(lowered)
+        guard mediaType.starts(with: "application/".utf8) else { return false }
+        let subtype = mediaType.dropFirst("application/".utf8.count)
+        return subtype.elementsEqual("json".utf8) || (subtype.count > 5 && subtype.dropFirst(subtype.count - 5).elementsEqual("+json".utf8))
     }
 
     private func onlineFeatures(_ request: Request) async throws -> Response {
@@ -172,8 +208,8 @@ public struct FeatureServer: Sendable {
     }
 }
 
-/// Checks the registry for a new version every few seconds and loads it, so `larder apply` reaches a
-/// running server without a restart.
+/// Checks the registry for a new version and the tokens for changes every `reloadInterval` and loads
+/// them, so `larder apply` and `larder tokens create|revoke` reach a running server without a restart.
 struct RegistryReloader: Service {
     let state: ServerState
 

@@ -32,6 +32,10 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         /// Reading a lookup's body; `nil` once it went over `--max-body` (the rest is discarded). Bytes,
         /// not a buffer: the JSON reader takes bytes, and collecting them here saves a copy.
         case reading(head: HTTPRequest, body: [UInt8]?, started: UInt64)
+        /// Reading the body of a lookup refused from its head (401, 403, 415): answered at its end.
+        case refusing(head: HTTPRequest, error: APIError, started: UInt64)
+        /// Dropping the rest of a lookup answered from its head (413 from `Content-Length`).
+        case discarding
         /// The lookup is at Redis.
         case answering
     }
@@ -76,8 +80,8 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
 
     private var isAnswering: Bool {
         switch state {
-        case .reading, .answering: true
-        case .idle, .forwarding: false
+        case .reading, .refusing, .answering: true
+        case .idle, .forwarding, .discarding: false
         }
     }
 
@@ -103,7 +107,7 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         case .idle:
             if case .head(let head) = part, Self.isLookup(head) { return routedResponsesOwed == 0 }
             return true
-        case .forwarding, .reading: return true
+        case .forwarding, .reading, .refusing, .discarding: return true
         }
     }
 
@@ -111,7 +115,16 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         switch (state, part) {
         case (.idle, .head(let head)):
             if Self.isLookup(head) {
-                state = .reading(head: head, body: [], started: DispatchTime.now().uptimeNanoseconds)
+                let started = DispatchTime.now().uptimeNanoseconds
+                // Token, scope, content type and declared length, before any of the body is read.
+                do throws(APIError) {
+                    try server.checkLookupHead(head.headerFields)
+                    state = .reading(head: head, body: [], started: started)
+                } catch let error where error.status == .contentTooLarge {
+                    respond(.failure(error), head: head, started: started, then: .discarding)
+                } catch {
+                    state = .refusing(head: head, error: error, started: started)
+                }
             } else {
                 routedResponsesOwed += 1
                 state = .forwarding
@@ -133,7 +146,14 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         case (.reading(let head, let body, let started), .end):
             state = .answering
             answer(head: head, body: body, started: started, context: context)
-        case (.reading, .head), (.answering, _):
+        case (.refusing, .body), (.discarding, .body):
+            break
+        case (.refusing(let head, let error, let started), .end):
+            state = .answering
+            respond(.failure(error), head: head, started: started)
+        case (.discarding, .end):
+            state = .idle
+        case (.reading, .head), (.refusing, .head), (.discarding, .head), (.answering, _):
             preconditionFailure("OnlineFeaturesChannelHandler: request part out of order")
         }
     }
@@ -142,7 +162,6 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         let server = self.server
         let prepared: OnlineLookup.Prepared
         do throws(APIError) {
-            try server.checkJSONHead(head.headerFields)
             guard let body else { throw APIError.tooLarge(limit: server.state.configuration.maxBody) }
             prepared = try server.preparedLookup(body, features: &featureList)
         } catch {
@@ -155,23 +174,26 @@ final class OnlineFeaturesChannelHandler: ChannelDuplexHandler, RemovableChannel
         }
     }
 
-    private func respond(_ answer: Result<[UInt8], APIError>, head: HTTPRequest, started: UInt64) {
+    /// Writes the answer to a lookup; `then` is the state after it (`.discarding` when the answer came
+    /// before the request's body).
+    private func respond(_ answer: Result<[UInt8], APIError>, head: HTTPRequest, started: UInt64, then next: State = .idle) {
         let status: HTTPResponse.Status
         let bytes: [UInt8]
-        var extraHeaders: HTTPFields = [:]
+        var fields: HTTPFields = [.contentType: "application/json"]
         switch answer {
         case .success(let json): (status, bytes) = (.ok, json)
-        case .failure(let error): (status, bytes, extraHeaders) = (error.status, error.json, error.headers)
+        case .failure(let error):
+            (status, bytes) = (error.status, error.json)
+            fields.append(contentsOf: error.headers)
         }
         server.state.metrics.observeRequest(route: Self.path, status: status.code,
                                             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         server.state.metrics.countEventLoopLookup()
-        state = .idle
+        state = next
         guard let context else { return }  // the connection closed meanwhile
-        var response = HTTPResponse(status: status, headerFields: [
-            .contentType: "application/json", .contentLength: String(bytes.count), .server: FeatureServer.serverName,
-        ])
-        response.headerFields.append(contentsOf: extraHeaders)
+        fields[.contentLength] = String(bytes.count)
+        fields[.server] = FeatureServer.serverName
+        let response = HTTPResponse(status: status, headerFields: fields)
         context.write(wrapOutboundOut(.head(response)), promise: nil)
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)

@@ -44,7 +44,7 @@ extension FeatureServer {
         let view = try ingestion.view(named: name)
         let columns = parsed.df.sorted { $0.key < $1.key }.map { (name: $0.key, values: $0.value) }
         let batch = try PushIngestion.batch(view: view, columns: columns)
-        guard batch.rowCount <= state.configuration.maxRows * 100 else {
+        guard batch.rowCount <= state.configuration.maxPushRows else {
             throw APIError.badRequest("TOO_MANY_ROWS", "\(batch.rowCount) rows in one push; split it")
         }
         let rows: Int

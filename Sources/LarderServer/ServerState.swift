@@ -24,6 +24,9 @@ public final class ServerState: @unchecked Sendable {
     public let pushBuffer: OfflinePushBuffer?
     /// Runs `POST /materialize` jobs; `nil` refuses them.
     public let materializer: Materializer?
+    /// The bearer tokens requests are checked against (``AccessTokens``), reloaded with the registry.
+    package let tokens: AccessTokens
+    private let tokenStore: AccessTokenStore
 
     public init(registry: Registry, client: RedisClient, configuration: ServerConfiguration,
                 repository: FeatureRepository? = nil, pushBuffer: OfflinePushBuffer? = nil, materializer: Materializer? = nil,
@@ -37,6 +40,8 @@ public final class ServerState: @unchecked Sendable {
         self.configuration = configuration
         self.repository = repository
         self.metrics = metrics
+        self.tokens = AccessTokens(requireTokens: configuration.requireTokens)
+        self.tokenStore = AccessTokenStore(database: registry.database)
     }
 
     /// The loaded registry version, if any.
@@ -51,39 +56,16 @@ public final class ServerState: @unchecked Sendable {
         return lookup
     }
 
-    /// Loads the latest registry version when it differs from the loaded one; returns whether it did.
+    /// Loads the unrevoked tokens, then the latest registry version when it differs from the loaded one;
+    /// returns whether the registry version changed.
     @discardableResult
     public func reload() async throws -> Bool {
+        if tokens.replace(with: try await tokenStore.loadActive()) { metrics.add("larder_token_reloads_total") }
         guard let number = try await registry.loadLatestVersionNumber(), number != version,
               let latest = try await registry.loadLatest() else { return false }
         let lookup = OnlineLookup(spec: latest.spec, store: store)
         lock.withLock { current = (latest.number, lookup) }
         metrics.add("larder_registry_reloads_total")
         return true
-    }
-}
-
-/// How `larder serve` listens and what it accepts.
-public struct ServerConfiguration: Sendable {
-    public var host: String
-    public var port: Int
-    /// Entity rows per lookup at most.
-    public var maxRows: Int
-    /// Request body bytes at most.
-    public var maxBody: Int
-    /// How often the registry is checked for a new version.
-    public var reloadInterval: Duration
-    /// Answer `POST /get-online-features` on the event loop that reads it (``OnlineFeaturesChannelHandler``)
-    /// rather than through the router; the answers are the same, the loop path costs less CPU.
-    public var lookupsOnEventLoop: Bool
-
-    public init(host: String = "127.0.0.1", port: Int = 6566, maxRows: Int = 1000, maxBody: Int = 1 << 20,
-                reloadInterval: Duration = .seconds(2), lookupsOnEventLoop: Bool = true) {
-        self.lookupsOnEventLoop = lookupsOnEventLoop
-        self.host = host
-        self.port = port
-        self.maxRows = maxRows
-        self.maxBody = maxBody
-        self.reloadInterval = reloadInterval
     }
 }

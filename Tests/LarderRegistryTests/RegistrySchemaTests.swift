@@ -41,7 +41,7 @@ struct RegistrySchemaTests {
             #expect(try RegistrySchema.version(of: db) == RegistrySchema.current)
             #expect(RegistrySchema.current >= 1)
             let expected: Set<String> = ["registry_versions", "jobs", "offline_files", "offline_intervals", "offline_pending",
-                                         "offline_retired", "watermarks", "view_locks", "snapshots", "models"]
+                                         "offline_retired", "watermarks", "view_locks", "snapshots", "models", "access_tokens"]
             #expect(try Self.tables(db).isSuperset(of: expected))
         }
     }
@@ -81,6 +81,8 @@ struct RegistrySchemaTests {
             #expect(try db.queryFirst("SELECT created_watermark FROM watermarks WHERE view = 'driver_stats'")?[0] == .null)
             #expect(job?.rowsLate == 0)
             #expect(job?.note == nil)
+            // Migration 4: access_tokens is there, empty.
+            #expect(try db.queryFirst("SELECT count(*) FROM access_tokens")?[0].int64 == 0)
             // Opening again applies nothing.
             #expect(try RegistrySchema.migrate(db).isEmpty)
             // offline_pending existed already, so no whole-tree cleanup walk is asked for.
@@ -129,7 +131,7 @@ struct RegistrySchemaTests {
     /// Every stored property of the registered spec types. When this list changes, an older larder would
     /// decode a newer registry's spec and drop the new field: add a ``RegistrySchema`` migration (even one
     /// with no SQL) so the older one refuses the file, then update the list and the version beside it.
-    static let specProperties: (schema: Int32, names: [String]) = (3, [
+    static let specProperties: (schema: Int32, names: [String]) = (4, [
         "EntitySpec.description", "EntitySpec.joinKey", "EntitySpec.keyType", "EntitySpec.name", "EntitySpec.owner", "EntitySpec.tags",
         "FeatureReference.feature", "FeatureReference.view",
         "FieldSpec.description", "FieldSpec.name", "FieldSpec.nullable", "FieldSpec.type",

@@ -32,17 +32,18 @@ struct JobRoutesTests {
         let state = ServerState(registry: registry, client: client, configuration: ServerConfiguration(), repository: repository,
                                 materializer: materializer)
         let app = Application(router: FeatureServer(state: state).router())
+        let json: HTTPFields = [.contentType: "application/json"]
         try await app.test(.router) { http in
             // Another run holds the view: refused with 409, naming the holder.
             try materializer.state.lock(views: ["driver_stats"], holder: "a test run")
-            let busy = try await http.execute(uri: "/materialize", method: .post,
+            let busy = try await http.execute(uri: "/materialize", method: .post, headers: json,
                                               body: ByteBuffer(string: #"{"start_ts":"2026-01-01T00:00:00Z","end_ts":"2026-01-02T00:00:00Z"}"#))
             #expect(busy.status == .conflict)
             #expect(busy.text.contains("VIEW_BUSY"))
             #expect(busy.text.contains("a test run"))
             try materializer.state.unlock(views: ["driver_stats"])
 
-            let accepted = try await http.execute(uri: "/materialize", method: .post,
+            let accepted = try await http.execute(uri: "/materialize", method: .post, headers: json,
                                                   body: ByteBuffer(string: #"{"start_ts":"2026-01-01T00:00:00Z","end_ts":"2026-01-02T00:00:00Z","feature_views":["driver_stats"]}"#))
             #expect(accepted.status == .accepted)
             let ids = try #require(try JSONSerialization.jsonObject(with: Data(accepted.text.utf8)) as? [String: [Int]])["job_ids"]
@@ -53,7 +54,7 @@ struct JobRoutesTests {
             #expect(job.text.contains(#""views":["driver_stats"]"#))
             #expect(job.text.contains(#""rowsLate":0"#), "late rows are reported (none for an explicit materialization)")
 
-            let unknown = try await http.execute(uri: "/materialize", method: .post, body: ByteBuffer(string: #"{"start_ts":"2026-01-01T00:00:00Z","feature_views":["nope"]}"#))
+            let unknown = try await http.execute(uri: "/materialize", method: .post, headers: json, body: ByteBuffer(string: #"{"start_ts":"2026-01-01T00:00:00Z","feature_views":["nope"]}"#))
             #expect(unknown.status == .badRequest)
             #expect(try await http.execute(uri: "/jobs/999999", method: .get).status == .notFound)
             #expect(try await http.execute(uri: "/jobs/abc", method: .get).status == .badRequest)

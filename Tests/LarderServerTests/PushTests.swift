@@ -48,7 +48,7 @@ struct PushTests {
     }
 
     private func lookup(_ client: some TestClientProtocol) async throws -> String {
-        try await client.execute(uri: "/get-online-features", method: .post,
+        try await client.execute(uri: "/get-online-features", method: .post, headers: [.contentType: "application/json"],
                                  body: ByteBuffer(string: #"{"features":["driver_stats:conv_rate","driver_stats:trips"],"entities":{"driver_id":[7]}}"#)).text
     }
 

@@ -4,8 +4,9 @@ import HummingbirdTesting
 import LarderServer
 import Testing
 
-/// One request the server must refuse with 400, the stable code clients switch on, and the message
-/// a person needs to fix the request (it names the offending feature, key or field).
+/// One request the server must refuse — 400, or 413/415 for the body's size and type — with the stable
+/// code clients switch on, and the message a person needs to fix the request (it names the offending
+/// feature, key or field).
 struct BadRequestCase: Sendable, CustomTestStringConvertible {
     enum Message: Sendable {
         case equals(String)
@@ -16,8 +17,11 @@ struct BadRequestCase: Sendable, CustomTestStringConvertible {
     var name: String
     var body: String
     var contentType: String? = "application/json"
+    var status: HTTPResponse.Status = .badRequest
     var code: String
     var message: Message
+    /// Answered before the body is read, with `Connection: close` (413 from `Content-Length`).
+    var closesConnection = false
 
     var testDescription: String { name }
 
@@ -91,8 +95,9 @@ struct BadRequestCase: Sendable, CustomTestStringConvertible {
             name: "more rows than --max-rows", body: #"{\#(driverFeature), "entities": {"driver_id": [1001, 1002, 1003, 1004]}}"#,
             code: "TOO_MANY_ROWS", message: .equals("4 entity rows exceed the limit of 3 per request; split the request")),
         BadRequestCase(
-            name: "body over --max-body", body: oversizedBody,
-            code: "BODY_TOO_LARGE", message: .equals("the body has \(oversizedBody.utf8.count) bytes, over the limit of 2048 (--max-body)")),
+            name: "body over --max-body", body: oversizedBody, status: .contentTooLarge,
+            code: "BODY_TOO_LARGE", message: .equals("the body has \(oversizedBody.utf8.count) bytes, over the limit of 2048 (--max-body)"),
+            closesConnection: true),
         BadRequestCase(
             name: "truncated JSON", body: #"{\#(driverFeature), "entities": {"driver_id": [1001]"#,
             code: "MALFORMED_JSON", message: .contains(["the body is not valid JSON"])),
@@ -101,8 +106,21 @@ struct BadRequestCase: Sendable, CustomTestStringConvertible {
             code: "MALFORMED_JSON", message: .contains(["the body is not valid JSON"])),
         BadRequestCase(
             name: "text/plain content type", body: #"{\#(driverFeature), "entities": {"driver_id": [1001]}}"#, contentType: "text/plain",
-            code: "UNSUPPORTED_CONTENT_TYPE",
-            message: .equals("Content-Type text/plain is not JSON: send application/json (or no Content-Type)")),
+            status: .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
+            message: .equals("POST bodies must be JSON: send the header Content-Type: application/json (this request has Content-Type text/plain)")),
+        // What a web page's form can post without a CORS preflight: it overwrote online values before 415.
+        BadRequestCase(
+            name: "form content type", body: #"{\#(driverFeature), "entities": {"driver_id": [1001]}}"#,
+            contentType: "application/x-www-form-urlencoded", status: .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
+            message: .equals("POST bodies must be JSON: send the header Content-Type: application/json (this request has Content-Type application/x-www-form-urlencoded)")),
+        BadRequestCase(
+            name: "no content type", body: #"{\#(driverFeature), "entities": {"driver_id": [1001]}}"#, contentType: nil,
+            status: .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
+            message: .equals("POST bodies must be JSON: send the header Content-Type: application/json (this request has no Content-Type)")),
+        BadRequestCase(
+            name: "a JSON-looking but non-JSON media type", body: #"{\#(driverFeature), "entities": {"driver_id": [1001]}}"#,
+            contentType: "text/json+xml", status: .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
+            message: .contains(["send the header Content-Type: application/json"])),
         BadRequestCase(
             name: "a JSON array instead of an object", body: #"[{\#(driverFeature)}]"#,
             code: "INVALID_REQUEST", message: .contains(["the body: "])),
@@ -127,12 +145,13 @@ struct BadRequestCase: Sendable, CustomTestStringConvertible {
 
 @Suite("get-online-features refusals")
 struct RequestErrorTests {
-    @Test("every malformed or unanswerable request is a 400 with its code and a message naming what is wrong",
+    @Test("every malformed or unanswerable request is a 400 (413, 415) with its code and a message naming what is wrong",
           arguments: BadRequestCase.all)
     func badRequest(_ bad: BadRequestCase) async throws {
         try await withServer { fixture, client in
             let response = try await client.lookup(bad.body, contentType: bad.contentType)
-            #expect(response.status == .badRequest, "\(response.text)")
+            #expect(response.status == bad.status, "\(response.text)")
+            #expect(response.headers[.connection] == (bad.closesConnection ? "close" : nil))
             #expect(response.headers[.contentType] == "application/json")
             let error = try response.decoded(as: ErrorBody.self).error
             #expect(error.code == bad.code)
@@ -142,7 +161,7 @@ struct RequestErrorTests {
             case .contains(let fragments):
                 for fragment in fragments { #expect(error.message.contains(fragment), "\(error.message)") }
             }
-            #expect(fixture.metrics.value(#"larder_http_requests_total{route="/get-online-features",status="400"}"#) == 1)
+            #expect(fixture.metrics.value(#"larder_http_requests_total{route="/get-online-features",status="\#(bad.status.code)"}"#) == 1)
             #expect(fixture.metrics.value("larder_entities_looked_up_total") == 0, "a refused request looks nothing up")
         }
     }
