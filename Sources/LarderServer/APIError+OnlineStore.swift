@@ -1,4 +1,4 @@
-public import LarderOnline
+import LarderOnline
 import Hummingbird
 
 extension APIError {
