@@ -13,6 +13,13 @@ import LarderColumnar
 import LarderOffline
 import LarderSources
 
+/// User + system CPU seconds of this process so far (steadier than wall time on a shared machine).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 func fixed(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
@@ -69,9 +76,10 @@ if stepOnly {
     let rows = try SourceReader(dataDirectory: data).read(source)
     let builder = ViewRowBuilder(view: variants[2].view)
     for _ in 1...rounds {
-        let start = ContinuousClock.now
+        let start = ContinuousClock.now, cpu = cpuSeconds()
         _ = try builder.build(rows)
-        print("columnar \(fixed(seconds(ContinuousClock.now - start) * 1e9 / Double(rows.batch.rowCount), 0)) ns/row")
+        let n = Double(rows.batch.rowCount)
+        print("columnar \(fixed(seconds(ContinuousClock.now - start) * 1e9 / n, 0)) ns/row wall, \(fixed((cpuSeconds() - cpu) * 1e9 / n, 0)) ns/row CPU")
     }
     exit(0)
 }

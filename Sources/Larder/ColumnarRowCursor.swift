@@ -88,6 +88,8 @@ package final class ColumnarRowCursor: @unchecked Sendable {
     @inline(__always) package func isWritten(_ slot: Int) -> Bool { stamps[slot] == state.pointee.stamp }
     /// The value written to `slot` on the current row.
     @inline(__always) package func writtenValue(_ slot: Int) -> Value { overlay[slot] }
+    /// Where the value written to `slot` on the current row is (valid until the next write or row).
+    @inline(__always) package func writtenValuePointer(_ slot: Int) -> UnsafePointer<Value> { UnsafePointer(overlay + slot) }
     @inline(__always) package func isSource(_ slot: Int) -> Bool { slot < sourceCount }
     package func name(ofSlot slot: Int) -> String { slotNames[slot] }
     package func slot(named name: String) -> Int? { (0..<state.pointee.slotCount).first { slotNames[$0] == name } }

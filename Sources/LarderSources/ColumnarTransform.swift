@@ -96,21 +96,16 @@ struct ColumnarTransform {
 
     // MARK: One chunk
 
-    /// One field's rows of a chunk that the transform wrote, and their values at the declared type.
-    private struct Overrides {
-        var rows: [Int] = []
-        var values: ColumnBuilder
-    }
-
     private func runChunk(_ range: Range<Int>, pointers: [ColumnPointers]) -> ChunkOutcome {
         let cursor = ColumnarRowCursor(names: rows.batch.schema.names, columns: pointers)
         var row = FeatureRow(cursor: cursor)
         let fieldCount = schema.fields.count
         let types = schema.fields.map(\.type), nullable = schema.fields.map(\.nullable)
         let missingCount = origins.filter { $0 == .missing }.count
-        let overrides = UnsafeMutablePointer<Overrides>.allocate(capacity: fieldCount)
-        overrides.initialize(from: types.map { Overrides(values: ColumnBuilder(type: $0)) }, count: fieldCount)
+        let overrides = UnsafeMutablePointer<FieldOverrides>.allocate(capacity: fieldCount)
+        overrides.initialize(from: types.map { FieldOverrides(type: $0, count: range.count) }, count: fieldCount)
         defer {
+            for f in 0..<fieldCount { overrides[f].deallocate() }
             overrides.deinitialize(count: fieldCount)
             overrides.deallocate()
         }
@@ -150,23 +145,20 @@ struct ColumnarTransform {
             var missingWritten = 0
             for f in touched {
                 if origins[f] == .missing { missingWritten += 1 }
-                guard let typed = cursor.writtenValue(bestSlot[f]).converted(to: types[f]), !(typed.isNull && !nullable[f]) else { return .rerun }
-                overrides[f].rows.append(index)
-                overrides[f].values.append(typed)
+                guard overrides[f].store(cursor.writtenValuePointer(bestSlot[f]), at: index - range.lowerBound, nullable: nullable[f]) else {
+                    return .rerun
+                }
             }
             if missingWritten != missingCount { return .rerun }
         }
         var parts: [FieldPart] = []
         for f in 0..<fieldCount {
-            let written = overrides[f].rows
-            guard originHolds(field: f, range: range, except: written) else { return .rerun }
-            if written.isEmpty {
+            guard originHolds(field: f, range: range, except: overrides[f]) else { return .rerun }
+            if overrides[f].writtenCount == 0 {
                 parts.append(.untouched)
-            } else if written.count == range.count {
-                parts.append(.column(overrides[f].values.finish()))
             } else {
-                parts.append(.column(merge(origin: originColumn(field: f, range: range), overrides: overrides[f].values.finish(),
-                                           at: written, range: range)))
+                let origin = overrides[f].writtenCount == range.count || origins[f] == .null ? nil : originColumn(field: f, range: range)
+                parts.append(.column(overrides[f].column(origin: origin)))
             }
         }
         return .fast(parts)
@@ -200,21 +192,18 @@ struct ColumnarTransform {
         }
     }
 
-    /// Whether the rows of `range` not in `overridden` (sorted) may take field `f` from its origin: its
+    /// Whether the rows of `range` the transform did not write may take field `f` from its origin: its
     /// type widens to the declared one (or every such row is null), and no such row is null when the
     /// field is not nullable.
-    private func originHolds(field f: Int, range: Range<Int>, except overridden: [Int]) -> Bool {
+    private func originHolds(field f: Int, range: Range<Int>, except overridden: FieldOverrides) -> Bool {
         let field = schema.fields[f]
-        guard case .column(let c) = origins[f] else { return origins[f] == .null ? field.nullable || overridden.count == range.count : true }
+        guard case .column(let c) = origins[f] else {
+            return origins[f] == .null ? field.nullable || overridden.writtenCount == range.count : true
+        }
         let column = rows.batch.columns[c]
         let widens = Self.widens(column.type, to: field.type)
         if widens && (field.nullable || column.validity == nil) { return true }
-        var next = overridden.startIndex
-        for index in range {
-            if next < overridden.endIndex && overridden[next] == index {
-                next += 1
-                continue
-            }
+        for index in range where !overridden.isWritten(index - range.lowerBound) {
             if column.isNull(index) {
                 if !field.nullable { return false }
             } else if !widens {
@@ -239,13 +228,6 @@ struct ColumnarTransform {
         guard Self.widens(source.type, to: type) else { return .nulls(type: type, count: count) }
         let column = range.map { source.slice($0) } ?? source
         return (try? ColumnConversion.convert(column, to: type, name: schema.fields[f].name, location: "")) ?? .nulls(type: type, count: count)
-    }
-
-    /// `base` with the rows `at` (absolute, sorted) replaced by `overrides`, in order.
-    private func merge(origin base: Column, overrides: Column, at overridden: [Int], range: Range<Int>) -> Column {
-        var indices = Array(0..<range.count)
-        for (k, index) in overridden.enumerated() { indices[index - range.lowerBound] = range.count + k }
-        return Column.concatenate([base, overrides]).gather(indices)
     }
 
     private func assemble(field f: Int, parts: [FieldPart], ranges: [Range<Int>]) throws -> Column {
