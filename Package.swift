@@ -126,6 +126,10 @@ let package = Package(
             path: "Benchmarks/HTTPCeilingBenchmark", swiftSettings: swiftSettings),
 
         .executableTarget(
+            name: "TransformBenchmark", dependencies: ["Larder", "LarderColumnar", "LarderOffline", "LarderSources"],
+            path: "Benchmarks/TransformBenchmark", swiftSettings: swiftSettings),
+
+        .executableTarget(
             name: "TrainingBenchmark", dependencies: ["LarderTraining", "Larder"],
             path: "Benchmarks/TrainingBenchmark", swiftSettings: swiftSettings),
 
@@ -133,6 +137,7 @@ let package = Package(
         .testTarget(
             name: "LarderParquetTests", dependencies: ["Larder", "LarderColumnar", "LarderParquet"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "LarderSourcesTests", dependencies: ["Larder", "LarderColumnar", "LarderSources"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderCSVTests", dependencies: ["Larder", "LarderColumnar", "LarderCSV"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderDemoDataTests", dependencies: ["Larder", "LarderColumnar", "LarderCSV", "LarderDemoData"], swiftSettings: swiftSettings),
         .testTarget(

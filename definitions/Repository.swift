@@ -7,4 +7,4 @@ public let repository = FeatureRepository(
     entities: [driver, customer],
     sources: [driverStatsSource, customerStatsSource],
     views: [driverStats, customerStats],
-    services: [ridesService])
+    services: [ridesService, ridesPlusService])

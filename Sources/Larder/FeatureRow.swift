@@ -9,48 +9,86 @@
 ///     if let rate = row.double("conv_rate") { row["conv_rate"] = .float32(Float(min(max(rate, 0), 1))) }
 /// }
 /// ```
+///
+/// During materialization a row is a cursor over the batch's typed columns (no per-row boxing): it is
+/// valid only inside the transform's call, and copies of it share the cursor. Rows built with
+/// ``init(layout:values:)`` or ``init(_:)`` hold their own values.
 public struct FeatureRow: Sendable, Equatable {
-    /// The column names, shared between rows of one batch so a lookup costs one hash probe.
-    public private(set) var layout: RowLayout
-    public private(set) var values: [Value]
+    private var ownLayout: RowLayout
+    private var ownValues: [Value]
+    // Unmanaged: the transform path keeps the cursor alive for the call, and a counted reference would cost
+    // a retain and a release on every accessor call.
+    private let cursor: Unmanaged<ColumnarRowCursor>?
 
     public init(layout: RowLayout, values: [Value]) {
         precondition(layout.names.count == values.count, "a row needs one value per column")
-        self.layout = layout
-        self.values = values
+        ownLayout = layout
+        ownValues = values
+        cursor = nil
     }
 
     public init(_ pairs: KeyValuePairs<String, Value>) {
         self.init(layout: RowLayout(pairs.map(\.key)), values: pairs.map(\.value))
     }
 
+    /// A row read and written through `cursor` (the columnar transform path).
+    package init(cursor: ColumnarRowCursor) {
+        ownLayout = RowLayout.empty
+        ownValues = []
+        self.cursor = Unmanaged.passUnretained(cursor)
+    }
+
+    /// Whether the row still reads and writes through `cursor` (a transform may assign a new row to it).
+    package func isBacked(by cursor: ColumnarRowCursor) -> Bool { self.cursor?.toOpaque() == Unmanaged.passUnretained(cursor).toOpaque() }
+
+    /// The column names, shared between rows of one batch so a lookup costs one hash probe.
+    public var layout: RowLayout { cursor.map { RowLayout($0._withUnsafeGuaranteedRef(\.names)) } ?? ownLayout }
+    /// The values, in the order of ``layout``.
+    public var values: [Value] { cursor.map { $0._withUnsafeGuaranteedRef(\.values) } ?? ownValues }
+
     /// The value of a column, or `nil` when the row has no such column. Setting a column the row
     /// does not have adds it.
     public subscript(name: String) -> Value? {
-        get { layout.index(of: name).map { values[$0] } }
+        get {
+            if let cursor { return cursor._withUnsafeGuaranteedRef { $0.value(named: name) } }
+            return ownLayout.index(of: name).map { ownValues[$0] }
+        }
         set {
-            if let i = layout.index(of: name) {
-                values[i] = newValue ?? .null
+            if let cursor { return cursor._withUnsafeGuaranteedRef { $0.set(newValue ?? .null, named: name) } }
+            if let i = ownLayout.index(of: name) {
+                ownValues[i] = newValue ?? .null
             } else {
-                layout = layout.appending(name)
-                values.append(newValue ?? .null)
+                ownLayout = ownLayout.appending(name)
+                ownValues.append(newValue ?? .null)
             }
         }
     }
 
     /// A numeric column as a `Double` (nil when missing, null or not numeric).
-    public func double(_ name: String) -> Double? { self[name]?.doubleValue }
+    public func double(_ name: String) -> Double? {
+        if let cursor { return cursor._withUnsafeGuaranteedRef { $0.double(named: name) } }
+        return self[name]?.doubleValue
+    }
     /// An integer column as an `Int64` (nil when missing, null or not an integer).
-    public func int64(_ name: String) -> Int64? { self[name]?.int64Value }
+    public func int64(_ name: String) -> Int64? {
+        if let cursor { return cursor._withUnsafeGuaranteedRef { $0.int64(named: name) } }
+        return self[name]?.int64Value
+    }
     /// A string column (nil when missing, null or not a string).
     public func string(_ name: String) -> String? {
+        if let cursor { return cursor._withUnsafeGuaranteedRef { $0.string(named: name) } }
         if case .string(let s)? = self[name] { return s }
         return nil
     }
     /// A timestamp column (nil when missing, null or not a timestamp).
     public func timestamp(_ name: String) -> Timestamp? {
+        if let cursor { return cursor._withUnsafeGuaranteedRef { $0.timestamp(named: name) } }
         if case .timestamp(let t)? = self[name] { return t }
         return nil
+    }
+
+    public static func == (lhs: FeatureRow, rhs: FeatureRow) -> Bool {
+        lhs.layout.names == rhs.layout.names && lhs.values == rhs.values
     }
 }
 
@@ -58,6 +96,8 @@ public struct FeatureRow: Sendable, Equatable {
 public final class RowLayout: Sendable, Equatable {
     public let names: [String]
     private let positions: [String: Int]
+
+    static let empty = RowLayout([])
 
     public init(_ names: [String]) {
         self.names = names

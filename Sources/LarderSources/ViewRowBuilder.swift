@@ -51,7 +51,7 @@ public struct ViewRowBuilder: Sendable {
     private func project(_ rows: SourceRows) throws -> ColumnBatch {
         let batch = rows.batch
         let schema = Self.storedSchema(of: view)
-        let sourceNames = view.joinKeys + [view.source.eventTimestampColumn, view.source.createdTimestampColumn ?? ""] + view.fields.map(\.name)
+        let sourceNames = storedSourceNames
         var columns: [Column] = []
         for (field, sourceName) in zip(schema.fields, sourceNames) {
             // No created column (declared none, or absent from pushed rows): ties keep storage order.
@@ -75,17 +75,29 @@ public struct ViewRowBuilder: Sendable {
         return try ColumnBatch(schema: schema, columns: columns)
     }
 
-    /// With a transform: each row becomes a ``FeatureRow``, goes through the transform, and the
-    /// declared columns are read back from it with their types checked.
+    /// The stored fields' source column names, in stored order ("" for a created column the source lacks).
+    private var storedSourceNames: [String] {
+        view.joinKeys + [view.source.eventTimestampColumn, view.source.createdTimestampColumn ?? ""] + view.fields.map(\.name)
+    }
+
+    /// With a transform: at columnar speed (``ColumnarTransform``), with the results of ``transformBoxed(_:range:)``.
     private func transform(_ rows: SourceRows) throws -> ColumnBatch {
         guard let transform = view.transform else { return try project(rows) }
+        return try ColumnarTransform(builder: self, transform: transform, rows: rows, sourceNames: storedSourceNames).run()
+    }
+
+    /// The reference rule of a transform, row by row: each row of `range` becomes a boxed ``FeatureRow``,
+    /// goes through the transform, and the declared columns are read back from it with their types
+    /// checked. Returns the stored columns of those rows; throws the first row's error.
+    package func transformBoxed(_ rows: SourceRows, range: Range<Int>) throws -> [Column] {
+        guard let transform = view.transform else { return try project(rows).columns.map { $0.slice(range) } }
         let batch = rows.batch
         let schema = Self.storedSchema(of: view)
         let layout = RowLayout(batch.schema.names)
-        let sourceNames = view.joinKeys + [view.source.eventTimestampColumn, view.source.createdTimestampColumn ?? ""] + view.fields.map(\.name)
-        var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: batch.rowCount) }
+        let sourceNames = storedSourceNames
+        var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: range.count) }
         var values = [Value](repeating: .null, count: batch.columns.count)
-        for index in 0..<batch.rowCount {
+        for index in range {
             for c in 0..<batch.columns.count { values[c] = batch.columns[c].value(at: index) }
             var row = FeatureRow(layout: layout, values: values)
             do {
@@ -110,6 +122,6 @@ public struct ViewRowBuilder: Sendable {
                 builders[c].append(typed)
             }
         }
-        return try ColumnBatch(schema: schema, columns: builders.map { var b = $0; return b.finish() })
+        return builders.map { var b = $0; return b.finish() }
     }
 }
