@@ -7,4 +7,5 @@ public let repository = FeatureRepository(
     entities: [driver, customer],
     sources: [driverStatsSource, customerStatsSource],
     views: [driverStats, customerStats],
+    onDemandViews: [tripRequest],
     services: [ridesService, ridesPlusService])

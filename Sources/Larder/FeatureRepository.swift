@@ -8,6 +8,7 @@
 ///     entities: [driver, customer],
 ///     sources: [driverStatsSource, customerStatsSource],
 ///     views: [driverStats, customerStats],
+///     onDemandViews: [tripRequest],
 ///     services: [rides])
 /// ```
 public struct FeatureRepository: Sendable {
@@ -16,21 +17,25 @@ public struct FeatureRepository: Sendable {
     public let entities: [Entity]
     public let sources: [Source]
     public let views: [FeatureView]
+    /// Views computed at lookup time (``OnDemandView``); their features are referenced like any view's.
+    public let onDemandViews: [OnDemandView]
     public let services: [FeatureService]
 
     public init(
         project: String, entities: [Entity], sources: [Source], views: [FeatureView],
-        services: [FeatureService]
+        onDemandViews: [OnDemandView] = [], services: [FeatureService]
     ) {
         self.project = project
         self.entities = entities
         self.sources = sources
         self.views = views
+        self.onDemandViews = onDemandViews
         self.services = services
     }
 
     public func entity(named name: String) -> Entity? { entities.first { $0.name == name } }
     public func source(named name: String) -> Source? { sources.first { $0.name == name } }
     public func view(named name: String) -> FeatureView? { views.first { $0.name == name } }
+    public func onDemandView(named name: String) -> OnDemandView? { onDemandViews.first { $0.name == name } }
     public func service(named name: String) -> FeatureService? { services.first { $0.name == name } }
 }

@@ -27,17 +27,52 @@ public struct FeatureService: Sendable {
 }
 
 /// Some features of one view, chosen for a ``FeatureService``: `view.features("a", "b")` or
-/// `view.allFeatures`.
+/// `view.allFeatures`, for a ``FeatureView`` or an ``OnDemandView`` alike.
 public struct FeatureSelection: Sendable {
-    public let view: FeatureView
+    /// Where the selected features come from.
+    public enum Origin: Sendable {
+        case view(FeatureView)
+        case onDemand(OnDemandView)
+    }
+
+    public let origin: Origin
     /// The chosen feature names, or `nil` for every feature of the view.
     public let features: [String]?
 
     public init(view: FeatureView, features: [String]?) {
-        self.view = view
+        self.origin = .view(view)
         self.features = features
     }
 
-    /// The chosen feature names, resolving `nil` to all of the view's fields.
-    public var featureNames: [String] { features ?? view.fields.map(\.name) }
+    public init(onDemandView: OnDemandView, features: [String]?) {
+        self.origin = .onDemand(onDemandView)
+        self.features = features
+    }
+
+    /// The feature view selected from, or `nil` for an on-demand view.
+    public var view: FeatureView? {
+        if case .view(let view) = origin { view } else { nil }
+    }
+
+    /// The on-demand view selected from, or `nil` for a feature view.
+    public var onDemandView: OnDemandView? {
+        if case .onDemand(let view) = origin { view } else { nil }
+    }
+
+    /// The name of the view selected from, whichever kind.
+    public var viewName: String {
+        switch origin {
+        case .view(let view): view.name
+        case .onDemand(let view): view.name
+        }
+    }
+
+    /// The chosen feature names, resolving `nil` to all of the view's fields (or outputs).
+    public var featureNames: [String] {
+        if let features { return features }
+        return switch origin {
+        case .view(let view): view.fields.map(\.name)
+        case .onDemand(let view): view.outputs.map(\.name)
+        }
+    }
 }

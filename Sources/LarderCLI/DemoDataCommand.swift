@@ -9,11 +9,12 @@ import LarderParquet
 struct DemoDataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo-data",
-        abstract: "Write the rides example data: driver_stats, customer_stats and orders.",
+        abstract: "Write the rides example data: driver_stats, customer_stats, orders and trip_requests.",
         discussion: """
             The same schema and layout as the benchmark generator gen_data.py: hourly driver rows (with 1%
             late corrections sharing an event time but a later `created`), daily customer rows, and orders
-            (entity rows with the label trip_completed). Deterministic for a scale and seed.
+            (entity rows with the label trip_completed), and trip_requests: the orders with each trip's distance_km,
+            the entity rows of rides_plus training sets (its trip_request features read distance_km). Deterministic for a scale and seed.
             Without --start the data ends at the current hour, so online values are fresh.
 
             Examples:
@@ -62,9 +63,14 @@ struct DemoDataCommand: ParsableCommand {
         }
         let started = Date()
         let data = RidesDataGenerator(scale: scale, seed: seed, start: first)
-        let files = try data.write(to: directory, format: format, writer: format == .parquet ? ParquetBatchWriter() : nil)
+        let writer: any BatchFileWriter = format == .parquet ? ParquetBatchWriter() : GenDataCSVWriter()
+        var files = try data.write(to: directory, format: format, writer: writer)
+        // The orders with each trip's distance_km: entity rows for training sets with trip_request's features.
+        let requests = directory + "/trip_requests." + format.fileExtension
+        try writer.write(data.tripRequests, to: requests)
+        files.append(requests)
         print("scale \(scale.rawValue.uppercased()) from \(first.iso8601(fractionalDigits: 0)): driver_stats \(data.driverStats.rowCount) rows, "
-              + "customer_stats \(data.customerStats.rowCount) rows, orders \(data.orders.rowCount) rows")
+              + "customer_stats \(data.customerStats.rowCount) rows, orders \(data.orders.rowCount) rows (also as trip_requests, with distance_km)")
         for file in files { print("  wrote \(file)") }
         print(String(format: "in %.2f s", Date().timeIntervalSince(started)))
     }

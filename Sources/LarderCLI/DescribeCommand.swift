@@ -11,6 +11,7 @@ struct DescribeCommand: ParsableCommand {
             Examples:
               larder describe driver_stats      # a view: entities, ttl, source, fields, transform
               larder describe rides             # a service: its view:feature list
+              larder describe trip_request      # an on-demand view: code, request fields, sources, outputs
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -39,6 +40,15 @@ struct DescribeCommand: ParsableCommand {
             var table = TextTable("FIELD", "TYPE", "NULLABLE", "DESCRIPTION")
             for f in v.fields { table.add(f.name, f.type.rawValue, f.nullable ? "yes" : "no", f.description) }
             lines.append(table.rendered())
+        } else if let v = spec.onDemandView(name) {
+            lines.append("on-demand view \(v.name) (registry version \(version.number))")
+            lines.append("code: \(v.transform)")
+            lines.append("request fields: " + (v.requestFields.isEmpty ? "none" : v.requestFields.map { "\($0.name) (\($0.type))" }.joined(separator: ", ")))
+            lines.append("reads: " + (v.sources.isEmpty ? "none" : v.sources.map(\.description).joined(separator: ", ")))
+            meta(v.description, v.owner, v.tags)
+            var table = TextTable("OUTPUT", "TYPE", "NULLABLE", "DESCRIPTION")
+            for f in v.outputs { table.add(f.name, f.type.rawValue, f.nullable ? "yes" : "no", f.description) }
+            lines.append(table.rendered())
         } else if let s = spec.service(name) {
             lines.append("service \(s.name) (registry version \(version.number))")
             meta(s.description, s.owner, s.tags)
@@ -54,7 +64,7 @@ struct DescribeCommand: ParsableCommand {
             lines.append("event time column: \(s.eventTimestampColumn), created column: \(s.createdTimestampColumn ?? "none")")
             if !s.description.isEmpty { lines.append("description: \(s.description)") }
         } else {
-            let names = (spec.entities.map(\.name) + spec.sources.map(\.name) + spec.views.map(\.name) + spec.services.map(\.name))
+            let names = (spec.entities.map(\.name) + spec.sources.map(\.name) + spec.views.map(\.name) + spec.onDemandViews.map(\.name) + spec.services.map(\.name))
             throw CLIError("nothing named \(name) is registered; registered names: \(Array(Set(names)).sorted().joined(separator: ", "))")
         }
         print(lines.joined(separator: "\n"))

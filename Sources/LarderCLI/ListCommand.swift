@@ -44,6 +44,11 @@ struct ListCommand: ParsableCommand {
                           v.fields.map { "\($0.name):\($0.type)" }.joined(separator: " "),
                           v.online ? "yes" : "no", v.offline ? "yes" : "no")
             }
+            // On-demand views: computed at lookup time from the request (in ENTITIES) and the views they read.
+            for v in spec.onDemandViews {
+                table.add(v.name, "request: " + v.requestFields.map { "\($0.name):\($0.type)" }.joined(separator: ","), "-",
+                          "on-demand " + v.transform, v.outputs.map { "\($0.name):\($0.type)" }.joined(separator: " "), "computed", "computed")
+            }
         case .services:
             table = TextTable("NAME", "FEATURES", "DESCRIPTION")
             for s in spec.services { table.add(s.name, s.features.map(\.description).joined(separator: " "), s.description) }

@@ -49,14 +49,16 @@ struct PredictCommand: AsyncParsableCommand {
         let artifact = try await models.loadArtifact(of: registered)
         let client = try project.redisClient()
         defer { client.shutdown() }
-        let lookup = OnlineLookup(spec: version.spec, store: RedisOnlineStore(client: client))
-        let columns = try EntityArguments.columns(entities)
+        let lookup = OnlineLookup(spec: version.spec, store: RedisOnlineStore(client: client), onDemandViews: project.repository.onDemandViews)
+        let columns = try EntityArguments.columns(entities, spec: version.spec)
         let result: OnlineLookup.Result
         do {
             result = try await lookup.run(OnlineLookup.Query(features: .references(registered.features.map(\.reference.description)),
                                                              entities: columns, fullFeatureNames: true), now: .now())
         } catch let error as LookupError {
             throw CLIError("\(registered.reference): \(error.message)")
+        } catch let error as OnDemandError {
+            throw CLIError("\(registered.reference): \(error.description)")
         }
         let features = Array(result.columns.dropFirst(columns.count))
         let prediction = try ModelPrediction.predict(artifact, features: registered.features.map(\.name),

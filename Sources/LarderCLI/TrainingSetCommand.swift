@@ -18,6 +18,9 @@ struct TrainingSetCommand: ParsableCommand {
             the latest `created`; none gives null. Every entity row comes out, in input order. Other entity
             columns (labels) pass through. Output is Parquet or CSV by the extension of --out.
 
+            Features of on-demand views are computed from each row's joined features and its request
+            fields, read from the entity file's columns of the same names (e.g. distance_km).
+
             Examples:
               larder training-set --entities data/orders.parquet --service rides --out train.parquet
               larder training-set --entities orders.csv --features driver_stats:conv_rate,customer_stats:current_balance \\
@@ -64,7 +67,7 @@ struct TrainingSetCommand: ParsableCommand {
         for entity in repository.entities { keyTypes[entity.joinKey] = entity.keyType }
         let entityRows = try EntityRowsReader.read(entities, keyTypes: keyTypes, maxDecodedBytes: decoding.maxDecodedBytes.bytes)
         let result = try TrainingSetBuilder(repository: repository, store: store)
-            .build(entities: entityRows, features: references, fullNames: fullNames)
+            .build(entities: entityRows, features: references, fullNames: fullNames, entityFile: entities)
         var written = false
         if let save {
             let snapshots = try SnapshotStore(home: options.homeDirectory, database: registry.database)

@@ -8,6 +8,10 @@ import Foundation
 /// row's time and within the view's ttl, ties broken by the greatest `created` (see ``PointInTimeJoin``).
 /// Every entity row comes out, in input order.
 ///
+/// Features of on-demand views (``OnDemandView``) are computed after the join from each row's joined
+/// features and its request fields, read from the entity rows' columns of the same names
+/// (`TrainingSetBuilder+OnDemand.swift`).
+///
 /// Cost: reading each view's files (only days that can match: from the earliest entity time minus the
 /// ttl to the latest entity time), then the join — O(n + m) after sorting, views in parallel.
 ///
@@ -32,7 +36,16 @@ public struct TrainingSetBuilder: Sendable {
     }
 
     /// `features` in output order; features of one view are grouped under that view's first position.
-    public func build(entities: ColumnBatch, features: [FeatureReference], fullNames: Bool) throws -> Result {
+    /// `entityFile` names the entity rows' file in errors.
+    public func build(entities: ColumnBatch, features: [FeatureReference], fullNames: Bool, entityFile: String? = nil) throws -> Result {
+        if features.contains(where: { repository.view(named: $0.view) == nil && repository.onDemandView(named: $0.view) != nil }) {
+            return try buildWithOnDemand(entities: entities, features: features, fullNames: fullNames, entityFile: entityFile)
+        }
+        return try join(entities: entities, features: features, fullNames: fullNames)
+    }
+
+    /// The point-in-time join of feature view features.
+    func join(entities: ColumnBatch, features: [FeatureReference], fullNames: Bool) throws -> Result {
         var order: [String] = []
         var byView: [String: [String]] = [:]
         for reference in features {

@@ -6,22 +6,29 @@ public import NIOCore
 /// of entity keys. Shared by `POST /get-online-features`, `POST /predict` and `larder lookup`, so every
 /// path validates and answers the same way.
 ///
+/// On-demand views (``OnDemandView``) are computed from the lookup's rows after the Redis round trip:
+/// their request values come from extra keys of `entities` or from `requestContext`, and the compiled
+/// code must be the registered one (same `name@version`, same declaration).
+///
 /// ```swift
-/// let lookup = OnlineLookup(spec: registered.spec, store: store)
+/// let lookup = OnlineLookup(spec: registered.spec, store: store, onDemandViews: repository.onDemandViews)
 /// let result = try await lookup.run(OnlineLookup.Query(features: .service("rides"),
 ///     entities: ["driver_id": [.int64(1001)], "customer_id": [.int64(5)]]), now: .now())
 /// ```
 public struct OnlineLookup: Sendable {
     public let spec: RepositorySpec
     public let store: RedisOnlineStore
+    /// The compiled on-demand views by name (the code the registry only names).
+    let onDemandViews: [String: OnDemandView]
 
     /// Each online view's key layout, built once per registry version rather than once per request.
     private let layouts: [String: OnlineViewLayout]
     private let shapes = OnlineLookupShape.Cache()
 
-    public init(spec: RepositorySpec, store: RedisOnlineStore) {
+    public init(spec: RepositorySpec, store: RedisOnlineStore, onDemandViews: [OnDemandView] = []) {
         self.spec = spec
         self.store = store
+        self.onDemandViews = Dictionary(onDemandViews.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var layouts: [String: OnlineViewLayout] = [:]
         for view in spec.views where view.online { layouts[view.name] = Self.layout(of: view, in: spec) }
         self.layouts = layouts
@@ -31,14 +38,18 @@ public struct OnlineLookup: Sendable {
     public struct Query: Sendable {
         public enum Features: Sendable, Hashable { case references([String]), service(String) }
         public var features: Features
-        /// Join key name → one value per entity row.
+        /// Join key name → one value per entity row; request fields of on-demand views may be given here too.
         public var entities: [(name: String, values: [Value])]
         public var fullFeatureNames: Bool
+        /// Request field name → one value per entity row (Feast's `request_context`).
+        public var requestContext: [(name: String, values: [Value])]
 
-        public init(features: Features, entities: [(name: String, values: [Value])], fullFeatureNames: Bool = false) {
+        public init(features: Features, entities: [(name: String, values: [Value])], fullFeatureNames: Bool = false,
+                    requestContext: [(name: String, values: [Value])] = []) {
             self.features = features
             self.entities = entities
             self.fullFeatureNames = fullFeatureNames
+            self.requestContext = requestContext
         }
     }
 
@@ -62,7 +73,13 @@ public struct OnlineLookup: Sendable {
         }
         for reference in references {
             guard let view = spec.view(reference.view) else {
-                throw LookupError(.unknownView, "unknown feature view \"\(reference.view)\" in \"\(reference)\"; views: \(spec.views.map(\.name).joined(separator: ", "))")
+                if let onDemand = spec.onDemandView(reference.view) {
+                    guard onDemand.output(reference.feature) != nil else {
+                        throw LookupError(.unknownFeature, "on-demand view \(onDemand.name) has no output \"\(reference.feature)\"; it has \(onDemand.outputs.map(\.name).joined(separator: ", "))")
+                    }
+                    continue
+                }
+                throw LookupError(.unknownView, "unknown feature view \"\(reference.view)\" in \"\(reference)\"; views: \((spec.views.map(\.name) + spec.onDemandViews.map(\.name)).joined(separator: ", "))")
             }
             guard view.field(reference.feature) != nil else {
                 throw LookupError(.unknownFeature, "view \(view.name) has no feature \"\(reference.feature)\"; it has \(view.fields.map(\.name).joined(separator: ", "))")
@@ -92,7 +109,8 @@ public struct OnlineLookup: Sendable {
     /// error a lookup can report about its input is thrown here. Problems with the features or the join
     /// key names are reported before problems with the key values.
     public func prepare(_ query: Query, now: Timestamp, maxRows: Int = .max) throws -> Prepared {
-        let key = OnlineLookupShape.Key(features: query.features, keyNames: query.entities.map(\.name), fullFeatureNames: query.fullFeatureNames)
+        let key = OnlineLookupShape.Key(features: query.features, keyNames: query.entities.map(\.name), fullFeatureNames: query.fullFeatureNames,
+                                        contextNames: query.requestContext.map(\.name))
         let shape = try shapes.shape(key) { try OnlineLookupShape(key, lookup: self) }
         let rowCount = query.entities.first?.values.count ?? 0
         for (name, values) in query.entities where values.count != rowCount {
@@ -101,7 +119,11 @@ public struct OnlineLookup: Sendable {
         guard rowCount > 0 else { throw LookupError(.invalidEntities, "\"entities\" holds no rows: give each join key a list of values") }
         guard rowCount <= maxRows else { throw LookupError(.tooManyRows, "\(rowCount) entity rows exceed the limit of \(maxRows) per request; split the request") }
         let plan = try OnlineReadPlan(shape: shape, entities: query.entities, rowCount: rowCount, now: now)
-        return Prepared(shape: shape, entities: query.entities, plan: plan, rowCount: rowCount, client: store.client)
+        let requestValues = shape.onDemand.isEmpty ? [] : try shape.onDemand.map { view throws(LookupError) in
+            try view.requestColumns(entities: query.entities, context: query.requestContext, rowCount: rowCount)
+        }
+        return Prepared(shape: shape, entities: query.entities, plan: plan, rowCount: rowCount, client: store.client,
+                        requestValues: requestValues)
     }
 
     /// A checked lookup with its encoded Redis reads, from ``prepare(_:now:maxRows:)``.
@@ -112,12 +134,14 @@ public struct OnlineLookup: Sendable {
         /// Entity rows asked for.
         public let rowCount: Int
         let client: RedisClient
+        /// Per on-demand view of the shape, its request fields' typed values.
+        let requestValues: [[String: OnDemandColumn]]
 
         /// Sends the reads in one round trip and calls `completion` with the answer on the Redis
         /// connection's thread (replies are decoded where they arrive): callers that are not async, e.g.
         /// a NIO channel handler, hop back to their own executor from there.
         public func send(_ completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void) {
-            guard plan.commandCount > 0 else { return completion(.success(assemble([]))) }
+            guard plan.commandCount > 0 else { return completion(Swift.Result { try assemble([]) }) }
             // HMGET only reads, so resending after a lost connection is safe.
             client.submit(plan.pipeline, retry: .idempotent, decode: { replies in try result(from: replies) }, completion: completion)
         }
@@ -126,7 +150,7 @@ public struct OnlineLookup: Sendable {
         /// thread in between; from a loop outside the connections' group, through the pooled client.
         public func send(over connections: RedisLoopConnections, on loop: any EventLoop,
                          _ completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void) {
-            guard plan.commandCount > 0 else { return completion(.success(assemble([]))) }
+            guard plan.commandCount > 0 else { return completion(Swift.Result { try assemble([]) }) }
             let sent = connections.submit(plan.pipeline, mayRetry: true, on: loop) { outcome in
                 switch outcome {
                 case .success(let replies): completion(Swift.Result { try result(from: replies) })
@@ -137,12 +161,18 @@ public struct OnlineLookup: Sendable {
         }
 
         func result(from replies: RedisReplies) throws -> Result {
-            assemble(try plan.decode(replies))
+            try assemble(try plan.decode(replies))
         }
 
-        func assemble(_ views: [OnlineViewRows]) -> Result {
-            Result(featureNames: shape.featureNames, rowCount: rowCount, keyColumns: entities, views: views,
-                   sources: shape.columns)
+        /// The result from the views' decoded rows, with on-demand views computed from them (their outputs
+        /// follow the feature views' rows). Throws ``OnDemandError`` when an on-demand view's code fails.
+        func assemble(_ views: [OnlineViewRows]) throws(OnDemandError) -> Result {
+            var views = views
+            for (view, request) in zip(shape.onDemand, requestValues) {
+                views.append(try view.compute(request: request, views: views, rowCount: rowCount))
+            }
+            return Result(featureNames: shape.featureNames, rowCount: rowCount, keyColumns: entities, views: views,
+                          sources: shape.columns)
         }
     }
 
@@ -154,6 +184,8 @@ public struct OnlineLookup: Sendable {
             return .int32(narrow)
         case (.int32(let v), .int64): return .int64(Int64(v))
         case (.int32, .int32): return value
+        case (.float64, _), (.float32, _), (.bool, _):
+            throw LookupError(.invalidRequest, "entities.\(key)[\(row)]: a join key value must be an integer or a string")
         default: break
         }
         throw LookupError(.invalidEntityValue, "value \(value) at position \(row) of join key \(key) is not \(type == .string ? "a string" : "an integer") (\(key) is \(type))")
@@ -173,6 +205,11 @@ public struct LookupError: Error, Sendable, CustomStringConvertible {
         case invalidEntities = "INVALID_ENTITIES"
         case invalidEntityValue = "INVALID_ENTITY_VALUE"
         case tooManyRows = "TOO_MANY_ROWS"
+        case missingRequestField = "MISSING_REQUEST_FIELD"
+        case extraRequestField = "UNEXPECTED_REQUEST_FIELD"
+        case invalidRequestValue = "INVALID_REQUEST_VALUE"
+        /// The server's compiled on-demand code is missing or differs from the registered version.
+        case onDemandUnavailable = "ON_DEMAND_UNAVAILABLE"
     }
     public var code: Code
     public var message: String

@@ -14,6 +14,8 @@ final class OnlineLookupShape: Sendable {
         let features: OnlineLookup.Query.Features
         let keyNames: [String]
         let fullFeatureNames: Bool
+        /// The names in `request_context`, in request order (empty without on-demand features).
+        let contextNames: [String]
     }
 
     /// One view's reads, with where its join key values come from.
@@ -24,6 +26,8 @@ final class OnlineLookupShape: Sendable {
     }
 
     let views: [ViewRead]
+    /// The requested on-demand views, computed after the reads; their rows follow the views' in a result.
+    let onDemand: [OnlineOnDemandPlan]
     /// Per requested feature, in request order: its view and its position among that view's fields.
     let columns: [(view: Int, feature: Int)]
     /// The response's column names: the join keys, then the features.
@@ -39,9 +43,28 @@ final class OnlineLookupShape: Sendable {
         }
         var viewOrder: [String] = []
         var featuresByView: [String: [String]] = [:]
+        var onDemandOrder: [OnDemandViewSpec] = []
         for reference in references {
+            guard spec.view(reference.view) != nil else {
+                if !onDemandOrder.contains(where: { $0.name == reference.view }), let view = spec.onDemandView(reference.view) {
+                    onDemandOrder.append(view)
+                }
+                continue
+            }
             if featuresByView[reference.view] == nil { viewOrder.append(reference.view) }
             featuresByView[reference.view, default: []].append(reference.feature)
+        }
+        // On-demand views read their sources with the requested features (once per view and key).
+        var compiled: [OnDemandView] = []
+        for view in onDemandOrder {
+            compiled.append(try Self.compiled(view, lookup: lookup))
+            for source in view.sources {
+                guard let read = spec.view(source.view), read.online, read.field(source.feature) != nil else {
+                    throw LookupError(.onDemandUnavailable, "on-demand view \(view.name) reads \(source), which is not an online feature of the registry; fix the definitions and apply them")
+                }
+                if featuresByView[source.view] == nil { viewOrder.append(source.view) }
+                if !featuresByView[source.view, default: []].contains(source.feature) { featuresByView[source.view]!.append(source.feature) }
+            }
         }
         var neededKeys = Set<String>()
         var views: [ViewRead] = []
@@ -59,6 +82,7 @@ final class OnlineLookupShape: Sendable {
             let read = try OnlineViewRead(layout: layout, features: featuresByView[name]!, keyPrefix: lookup.store.keyPrefix)
             views.append(ViewRead(read: read, keys: keys))
         }
+        let onDemand = try OnlineOnDemandPlan.plans(onDemandOrder, compiled: compiled, key: key, views: views, neededKeys: &neededKeys)
         for name in key.keyNames where !neededKeys.contains(name) {
             throw LookupError(.extraJoinKey, "\"entities\" has \(name), which none of the requested views joins on (they use \(neededKeys.sorted().joined(separator: ", ")))")
         }
@@ -67,14 +91,31 @@ final class OnlineLookupShape: Sendable {
         var names = key.keyNames
         var columns: [(view: Int, feature: Int)] = []
         for reference in references {
-            let v = viewOrder.firstIndex(of: reference.view)!
-            columns.append((v, views[v].read.features.firstIndex(of: reference.feature)!))
+            if let v = viewOrder.firstIndex(of: reference.view) {
+                columns.append((v, views[v].read.features.firstIndex(of: reference.feature)!))
+            } else {
+                let o = onDemandOrder.firstIndex { $0.name == reference.view }!
+                columns.append((views.count + o, onDemandOrder[o].outputs.firstIndex { $0.name == reference.feature }!))
+            }
             let full = key.fullFeatureNames || (shared[reference.feature] ?? 0) > 1
             names.append(full ? "\(reference.view)__\(reference.feature)" : reference.feature)
         }
         self.views = views
+        self.onDemand = onDemand
         self.columns = columns
         self.featureNames = names
+    }
+
+    /// The server's code for a registered on-demand view, which must be declared exactly as registered (a
+    /// different `name@version`, request field or output would compute what the registry does not describe).
+    private static func compiled(_ view: OnDemandViewSpec, lookup: OnlineLookup) throws(LookupError) -> OnDemandView {
+        guard let code = lookup.onDemandViews[view.name] else {
+            throw LookupError(.onDemandUnavailable, "on-demand view \(view.name) is registered, but this process was not built with its code; run the larder built from the definitions that registered \(view.transform)")
+        }
+        guard OnDemandViewSpec(code) == view else {
+            throw LookupError(.onDemandUnavailable, "the compiled on-demand view \(code.identity) differs from the registered \(view.transform); run `larder plan` and `larder apply` with these definitions, or run the larder built from the applied ones")
+        }
+        return code
     }
 
     /// Compiled shapes of one registry version. Bounded: a client sending ever new feature lists

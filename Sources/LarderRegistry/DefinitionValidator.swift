@@ -48,27 +48,17 @@ public struct DefinitionValidator: Sendable {
             checkName(view.name, kind: "view", into: &issues)
             validate(view, entityNames: entityNames, sourceNames: sourceNames, into: &issues)
         }
+        duplicates(repository.onDemandViews.map(\.name), kind: "on-demand view", into: &issues)
+        for view in repository.onDemandViews where viewNames.contains(view.name) {
+            issue("on-demand view", view.name, "the name is used by a feature view too", "give the on-demand view a name of its own: features are referenced as view:feature")
+        }
+        for view in repository.onDemandViews {
+            checkName(view.name, kind: "on-demand view", into: &issues)
+            validate(view, in: repository, into: &issues)
+        }
         for service in repository.services {
             checkName(service.name, kind: "service", into: &issues)
-            let references = service.selections.flatMap { s in s.featureNames.map { (s.view, $0) } }
-            if references.isEmpty {
-                issue("service", service.name, "the service selects no features",
-                      "add at least one selection such as driverStats.allFeatures")
-            }
-            for (view, feature) in references {
-                if !viewNames.contains(view.name) {
-                    issue("service", service.name, "uses view \(view.name), which is not in the repository's views",
-                          "add \(view.name) to `views:` of the FeatureRepository")
-                } else if view.field(named: feature) == nil {
-                    let known = view.fields.map(\.name).joined(separator: ", ")
-                    issue("service", service.name, "selects \(view.name):\(feature), which the view does not define",
-                          "choose one of: \(known)")
-                }
-            }
-            var seen = Set<String>()
-            for (view, feature) in references where !seen.insert("\(view.name):\(feature)").inserted {
-                issue("service", service.name, "selects \(view.name):\(feature) twice", "list each feature once")
-            }
+            validate(service, in: repository, into: &issues)
         }
         return issues
     }
@@ -168,7 +158,7 @@ public struct DefinitionValidator: Sendable {
         }
     }
 
-    private func duplicates(_ names: [String], kind: String, into issues: inout [DefinitionIssue]) {
+    func duplicates(_ names: [String], kind: String, into issues: inout [DefinitionIssue]) {
         var seen = Set<String>(), reported = Set<String>()
         for name in names where !seen.insert(name).inserted && reported.insert(name).inserted {
             issues.append(DefinitionIssue(kind: kind, name: name, problem: "the name is used by more than one \(kind)",
@@ -176,7 +166,7 @@ public struct DefinitionValidator: Sendable {
         }
     }
 
-    private func checkName(_ name: String, kind: String, owner: String? = nil, into issues: inout [DefinitionIssue]) {
+    func checkName(_ name: String, kind: String, owner: String? = nil, into issues: inout [DefinitionIssue]) {
         guard !Self.isIdentifier(name) else { return }
         issues.append(DefinitionIssue(kind: kind, name: owner.map { "\($0).\(name)" } ?? name,
             problem: "\"\(name)\" is not a valid name",

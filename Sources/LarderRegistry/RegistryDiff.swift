@@ -43,10 +43,11 @@ public struct RegistryDiff: Sendable, Equatable {
         diffObjects(old.entities, new.entities, kind: "entity", removedImpact: .breaking, compare: Self.compareEntity)
         diffObjects(old.sources, new.sources, kind: "source", removedImpact: .compatible, compare: Self.compareSource)
         diffObjects(old.views, new.views, kind: "view", removedImpact: .breaking, compare: Self.compareView)
+        diffObjects(old.onDemandViews, new.onDemandViews, kind: "on-demand view", removedImpact: .breaking, compare: Self.compareOnDemandView)
         diffObjects(old.services, new.services, kind: "service", removedImpact: .breaking, compare: Self.compareService)
     }
 
-    private mutating func add(_ kind: String, _ name: String, _ action: Action, _ impact: Impact, _ reason: String) {
+    mutating func add(_ kind: String, _ name: String, _ action: Action, _ impact: Impact, _ reason: String) {
         changes.append(Change(kind: kind, name: name, action: action, impact: impact, reason: reason))
     }
 
@@ -69,7 +70,7 @@ public struct RegistryDiff: Sendable, Equatable {
         }
     }
 
-    private static func metadata(_ diff: inout RegistryDiff, kind: String, name: String,
+    static func metadata(_ diff: inout RegistryDiff, kind: String, name: String,
                                  description: (String, String), owner: (String?, String?), tags: ([String: String], [String: String])) {
         if description.0 != description.1 { diff.add(kind, name, .changed, .compatible, "description changed") }
         if owner.0 != owner.1 { diff.add(kind, name, .changed, .compatible, "owner changed to \(owner.1 ?? "none")") }
@@ -188,3 +189,4 @@ extension EntitySpec: Named {}
 extension SourceSpec: Named {}
 extension ViewSpec: Named {}
 extension ServiceSpec: Named {}
+extension OnDemandViewSpec: Named {}

@@ -28,6 +28,7 @@ package enum RegistrySchema {
                   apply: addOfflineFileKinds),
         Migration(version: 3, summary: "late data: watermarks.created_watermark, jobs.rows_late and jobs.note", apply: addLateData),
         Migration(version: 4, summary: "access_tokens: salted hashes of the API's bearer tokens", apply: createAccessTokens),
+        Migration(version: 5, summary: "the registered spec's onDemandViews (no table changes)", apply: addOnDemandViews),
     ]
 
     /// The schema version this build writes and reads.

@@ -8,6 +8,7 @@ extension RepositorySpec {
             entities: repository.entities.map(EntitySpec.init),
             sources: repository.sources.map(SourceSpec.init),
             views: repository.views.map(ViewSpec.init),
+            onDemandViews: repository.onDemandViews.map(OnDemandViewSpec.init),
             services: repository.services.map(ServiceSpec.init))
     }
 }
@@ -49,7 +50,7 @@ extension ServiceSpec {
         self.init(
             name: service.name,
             features: service.selections.flatMap { selection in
-                selection.featureNames.map { FeatureReference(view: selection.view.name, feature: $0) }
+                selection.featureNames.map { FeatureReference(view: selection.viewName, feature: $0) }
             },
             description: service.description, owner: service.owner, tags: service.tags)
     }

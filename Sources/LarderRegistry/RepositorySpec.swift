@@ -8,19 +8,47 @@ public struct RepositorySpec: Codable, Sendable, Equatable {
     public var entities: [EntitySpec]
     public var sources: [SourceSpec]
     public var views: [ViewSpec]
+    public var onDemandViews: [OnDemandViewSpec]
     public var services: [ServiceSpec]
 
-    public init(project: String, entities: [EntitySpec], sources: [SourceSpec], views: [ViewSpec], services: [ServiceSpec]) {
+    public init(project: String, entities: [EntitySpec], sources: [SourceSpec], views: [ViewSpec],
+                onDemandViews: [OnDemandViewSpec] = [], services: [ServiceSpec]) {
         self.project = project
         self.entities = entities
         self.sources = sources
         self.views = views
+        self.onDemandViews = onDemandViews
         self.services = services
+    }
+
+    private enum CodingKeys: String, CodingKey { case project, entities, sources, views, onDemandViews, services }
+
+    // `onDemandViews` is written only when there are some: definitions without them keep the canonical JSON
+    // (and so the content hash) they had before on-demand views existed, and older registries read as none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        project = try c.decode(String.self, forKey: .project)
+        entities = try c.decode([EntitySpec].self, forKey: .entities)
+        sources = try c.decode([SourceSpec].self, forKey: .sources)
+        views = try c.decode([ViewSpec].self, forKey: .views)
+        onDemandViews = try c.decodeIfPresent([OnDemandViewSpec].self, forKey: .onDemandViews) ?? []
+        services = try c.decode([ServiceSpec].self, forKey: .services)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(project, forKey: .project)
+        try c.encode(entities, forKey: .entities)
+        try c.encode(sources, forKey: .sources)
+        try c.encode(views, forKey: .views)
+        if !onDemandViews.isEmpty { try c.encode(onDemandViews, forKey: .onDemandViews) }
+        try c.encode(services, forKey: .services)
     }
 
     public func entity(_ name: String) -> EntitySpec? { entities.first { $0.name == name } }
     public func source(_ name: String) -> SourceSpec? { sources.first { $0.name == name } }
     public func view(_ name: String) -> ViewSpec? { views.first { $0.name == name } }
+    public func onDemandView(_ name: String) -> OnDemandViewSpec? { onDemandViews.first { $0.name == name } }
     public func service(_ name: String) -> ServiceSpec? { services.first { $0.name == name } }
 }
 

@@ -19,7 +19,10 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
 
     public static func badRequest(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code: code, message: message) }
 
-    public init(_ lookup: LookupError) { self.init(.badRequest, code: lookup.code.rawValue, message: lookup.message) }
+    /// 400 for what the client must fix; 500 when the server lacks the registered on-demand code.
+    public init(_ lookup: LookupError) {
+        self.init(lookup.code == .onDemandUnavailable ? .internalServerError : .badRequest, code: lookup.code.rawValue, message: lookup.message)
+    }
 
     public var description: String { "\(status.code) \(code): \(message)" }
 

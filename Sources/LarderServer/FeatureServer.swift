@@ -198,6 +198,8 @@ public struct FeatureServer: Sendable {
         let result: OnlineLookup.Result
         switch outcome {
         case .success(let answer): result = answer
+        case .failure(let error as OnDemandError):
+            throw APIError(onDemand: error)
         case .failure(let error):
             if let error = error as? RedisError { state.metrics.add("larder_redis_errors_total{kind=\"\(error.kind.rawValue)\"}") }
             if let error = error as? OnlineStoreError, error.kind == .unavailable { state.metrics.add("larder_redis_errors_total{kind=\"unavailable\"}") }

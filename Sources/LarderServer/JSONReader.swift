@@ -1,3 +1,5 @@
+import Larder
+
 /// A pull reader over JSON text: the caller walks the document and says what it expects at each step.
 ///
 /// The lookup route reads its small, fixed-shape body this way instead of through Foundation's
@@ -146,6 +148,17 @@ struct JSONReader {
         }
         guard isInteger else { return nil }
         return Self.integer(bytes, digits: digitsStart..<digitsEnd, negative: digitsStart > start)
+    }
+
+    /// Reads a number: `.int64` when it is an integer that fits in 64 bits, else `.float64` (a finite one).
+    mutating func readNumber() throws(Failure) -> Value {
+        skipWhitespace()
+        let start = index
+        if let integer = try readInt64() { return .int64(integer) }
+        guard let double = Double(String(decoding: bytes[start..<index], as: UTF8.self)), double.isFinite else {
+            throw shape("the number \(String(decoding: bytes[start..<index].prefix(40), as: UTF8.self)) is out of range")
+        }
+        return .float64(double)
     }
 
     /// The digits' value, or `nil` past 64 bits: accumulated negatively so `Int64.min` fits, stopping at

@@ -3,13 +3,16 @@ import LarderOnline
 
 /// The body of `POST /get-online-features`, as Feast's feature server accepts it:
 /// `{"features": ["view:feature", ...]}` or `{"feature_service": "name"}`, with
-/// `"entities": {"join_key": [values...]}` and optional `"full_feature_names": true`.
+/// `"entities": {"join_key": [values...]}` and optional `"full_feature_names": true`. On-demand views'
+/// request fields come as extra keys of `entities` or in `"request_context": {"field": [values...]}`.
 /// Unknown members are ignored, as Feast does.
 package struct OnlineFeaturesRequest {
     package var featureService: String?
     /// Join key columns in the request's order (Feast answers them in that order).
     package var entities: [(name: String, values: [Value])]
     var fullFeatureNames = false
+    /// `request_context`'s columns, in the request's order.
+    package var requestContext: [(name: String, values: [Value])] = []
     /// The `features` list with its text, for the next request on the connection to reuse.
     var featureList: FeatureList?
     package var features: [String]? { featureList?.value }
@@ -27,6 +30,7 @@ package struct OnlineFeaturesRequest {
         var service: String?
         var entities: [(name: String, values: [Value])]?
         var full: Bool?
+        var context: [(name: String, values: [Value])] = []
         do throws(JSONReader.Failure) {
             try requireObject(&reader, path: "the body", expected: #"{"features": [...], "entities": {...}}"#)
             try reader.readObject { reader, key throws(JSONReader.Failure) in
@@ -39,6 +43,7 @@ package struct OnlineFeaturesRequest {
                     guard try reader.peek() == .string else { throw try mismatch(&reader, path: "feature_service", expected: "a service name in quotes") }
                     service = try reader.readString()
                 case "entities": entities = try readEntities(&reader)
+                case "request_context": context = try readColumns(&reader, path: "request_context", expected: #"{"request_field": [values...]}"#, element: "a request value must be a number, a string, true, false or null")
                 case "full_feature_names":
                     guard try reader.peek() == .bool else { throw try mismatch(&reader, path: "full_feature_names", expected: "true or false") }
                     full = try reader.readBool()
@@ -53,24 +58,36 @@ package struct OnlineFeaturesRequest {
             throw APIError.badRequest("INVALID_REQUEST", #"entities is missing: give {"entities": {"join_key": [values...]}}"#)
         }
         return OnlineFeaturesRequest(featureService: service, entities: entities, fullFeatureNames: full ?? false,
-                                     featureList: featureList)
+                                     requestContext: context, featureList: featureList)
     }
 
-    /// `"entities": {"join_key": [values...], ...}`: each value an integer, a string or null (the lookup
-    /// then says which values do not fit the key's type).
+    /// `"entities": {"join_key": [values...], ...}`: each value an integer, a string or null for a join key,
+    /// and also a decimal number or a boolean for an on-demand view's request field (the lookup then says
+    /// which values do not fit the key's or field's type).
     static func readEntities(_ reader: inout JSONReader) throws(JSONReader.Failure) -> [(name: String, values: [Value])] {
-        try requireObject(&reader, path: "entities", expected: #"{"join_key": [values...]}"#)
+        try readColumns(&reader, path: "entities", expected: #"{"join_key": [values...]}"#,
+                        element: "a join key value must be an integer or a string")
+    }
+
+    /// An object of equally shaped columns, `{"name": [values...], ...}` (`entities`, `request_context`).
+    static func readColumns(_ reader: inout JSONReader, path parent: String, expected: String,
+                            element: String) throws(JSONReader.Failure) -> [(name: String, values: [Value])] {
+        try requireObject(&reader, path: parent, expected: expected)
         var columns: [(name: String, values: [Value])] = []
         columns.reserveCapacity(4)  // a few join keys: one allocation instead of regrowing
         try reader.readObject { reader, key throws(JSONReader.Failure) in
             // Only errors name the path: building it for every key would cost each request a string.
-            func path() -> String { "entities.\(key)" }
+            func path() -> String { "\(parent).\(key)" }
             guard try reader.peek() == .array else { throw try mismatch(&reader, path: path(), expected: "a list of values") }
             var values: [Value] = []
             try reader.readArray { reader, position throws(JSONReader.Failure) in
                 switch try reader.peek() {
                 case .number:
-                    if let integer = try reader.readInt64() { values.append(.int64(integer)); return }
+                    values.append(try reader.readNumber())
+                    return
+                case .bool:
+                    values.append(.bool(try reader.readBool()))
+                    return
                 case .string:
                     values.append(.string(try reader.readString()))
                     return
@@ -80,7 +97,7 @@ package struct OnlineFeaturesRequest {
                     return
                 default: break
                 }
-                throw reader.shape("\(path())[\(position)]: a join key value must be an integer or a string")
+                throw reader.shape("\(path())[\(position)]: \(element)")
             }
             columns.append((key, values))
         }
@@ -119,7 +136,7 @@ package struct OnlineFeaturesRequest {
         case (nil, nil): throw APIError.badRequest("INVALID_REQUEST", "give \"features\" (a list of view:feature) or \"feature_service\"")
         case (_?, _?): throw APIError.badRequest("INVALID_REQUEST", "give either \"features\" or \"feature_service\", not both")
         }
-        return OnlineLookup.Query(features: features, entities: entities, fullFeatureNames: fullFeatureNames)
+        return OnlineLookup.Query(features: features, entities: entities, fullFeatureNames: fullFeatureNames, requestContext: requestContext)
     }
 }
 

@@ -63,7 +63,7 @@ public final class ServerState: @unchecked Sendable {
         if tokens.replace(with: try await tokenStore.loadActive()) { metrics.add("larder_token_reloads_total") }
         guard let number = try await registry.loadLatestVersionNumber(), number != version,
               let latest = try await registry.loadLatest() else { return false }
-        let lookup = OnlineLookup(spec: latest.spec, store: store)
+        let lookup = OnlineLookup(spec: latest.spec, store: store, onDemandViews: repository?.onDemandViews ?? [])
         lock.withLock { current = (latest.number, lookup) }
         metrics.add("larder_registry_reloads_total")
         return true
