@@ -21,8 +21,8 @@ step "larder list views / services"
 "$larder" list services
 step "larder materialize (all of the data, offline and online)"
 "$larder" materialize --start "$(date -u -d '40 days ago' +%Y-%m-%dT00:00:00Z)" --end "$(date -u -d 'tomorrow' +%Y-%m-%dT00:00:00Z)"
-step "larder training-set (point in time, orders x rides_plus service: clip_rates' quality included) --save rides_demo"
-"$larder" training-set --entities "$LARDER_DATA/orders.parquet" --service rides_plus --out .larder-demo/train.parquet --save rides_demo
+step "larder training-set (point in time, trip requests x rides_plus service: clip_rates' quality, trip_request computed from distance_km) --save rides_demo"
+"$larder" training-set --entities "$LARDER_DATA/trip_requests.parquet" --service rides_plus --out .larder-demo/train.parquet --save rides_demo
 "$larder" snapshots show rides_demo
 "$larder" inspect .larder-demo/state/snapshots/rides_demo.parquet --rows 5
 
@@ -41,7 +41,7 @@ port=$(( 20000 + RANDOM % 20000 ))
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.1; done
-"$larder" lookup --service rides_plus --entity driver_id=1001 --entity customer_id=5
+"$larder" lookup --service rides_plus --entity driver_id=1001 --entity customer_id=5 --entity distance_km=3.2
 echo
 echo "curl POST /get-online-features without the token: $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/get-online-features" \
   -H 'Content-Type: application/json' -d '{"features":["driver_stats:conv_rate"],"entities":{"driver_id":[1001]}}')"
@@ -49,10 +49,14 @@ echo "curl POST /get-online-features with it:"
 curl -sf "http://127.0.0.1:$port/get-online-features" -H 'Content-Type: application/json' -H "$auth" \
   -d '{"features":["driver_stats:conv_rate","customer_stats:current_balance"],"entities":{"driver_id":[1001,1002],"customer_id":[5,6]}}'
 echo
+echo "curl POST /get-online-features, on-demand trip_request features with distance_km in request_context:"
+curl -sf "http://127.0.0.1:$port/get-online-features" -H 'Content-Type: application/json' -H "$auth" \
+  -d '{"features":["trip_request:expected_trips_per_km","trip_request:balance_after_fare"],"entities":{"driver_id":[1001,1002],"customer_id":[5,6]},"request_context":{"distance_km":[3.2,12]}}'
+echo
 step "larder predict and POST /predict (the production model, features looked up online)"
-"$larder" predict --model trip_completed --entity driver_id=1001 --entity customer_id=5
+"$larder" predict --model trip_completed --entity driver_id=1001 --entity customer_id=5 --entity distance_km=3.2
 curl -sf "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' -H "$auth" \
-  -d '{"model":"trip_completed","entities":{"driver_id":[1001,1002],"customer_id":[5,6]}}'
+  -d '{"model":"trip_completed","entities":{"driver_id":[1001,1002],"customer_id":[5,6],"distance_km":[3.2,12]}}'
 echo
 
 step "larder demo-data --append-latest: new driver rows in the source; the scheduler brings them online within one period"

@@ -63,7 +63,7 @@ final class OnlineLookupShape: Sendable {
                     throw LookupError(.onDemandUnavailable, "on-demand view \(view.name) reads \(source), which is not an online feature of the registry; fix the definitions and apply them")
                 }
                 if featuresByView[source.view] == nil { viewOrder.append(source.view) }
-                if !featuresByView[source.view, default: []].contains(source.feature) { featuresByView[source.view]!.append(source.feature) }
+                if !featuresByView[source.view, default: []].contains(source.feature) { featuresByView[source.view, default: []].append(source.feature) }
             }
         }
         var neededKeys = Set<String>()

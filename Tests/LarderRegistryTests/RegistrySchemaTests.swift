@@ -131,11 +131,15 @@ struct RegistrySchemaTests {
     /// Every stored property of the registered spec types. When this list changes, an older larder would
     /// decode a newer registry's spec and drop the new field: add a ``RegistrySchema`` migration (even one
     /// with no SQL) so the older one refuses the file, then update the list and the version beside it.
-    static let specProperties: (schema: Int32, names: [String]) = (4, [
+    static let specProperties: (schema: Int32, names: [String]) = (5, [
         "EntitySpec.description", "EntitySpec.joinKey", "EntitySpec.keyType", "EntitySpec.name", "EntitySpec.owner", "EntitySpec.tags",
         "FeatureReference.feature", "FeatureReference.view",
         "FieldSpec.description", "FieldSpec.name", "FieldSpec.nullable", "FieldSpec.type",
-        "RepositorySpec.entities", "RepositorySpec.project", "RepositorySpec.services", "RepositorySpec.sources", "RepositorySpec.views",
+        "OnDemandViewSpec.description", "OnDemandViewSpec.name", "OnDemandViewSpec.outputs", "OnDemandViewSpec.owner",
+        "OnDemandViewSpec.requestFields", "OnDemandViewSpec.sources", "OnDemandViewSpec.tags", "OnDemandViewSpec.transform",
+        "RepositorySpec.entities", "RepositorySpec.onDemandViews", "RepositorySpec.project", "RepositorySpec.services", "RepositorySpec.sources",
+        "RepositorySpec.views",
+        "RequestFieldSpec.description", "RequestFieldSpec.name", "RequestFieldSpec.type",
         "ServiceSpec.description", "ServiceSpec.features", "ServiceSpec.name", "ServiceSpec.owner", "ServiceSpec.tags",
         "SourceSpec.createdTimestampColumn", "SourceSpec.description", "SourceSpec.eventTimestampColumn", "SourceSpec.kind",
         "SourceSpec.name", "SourceSpec.path", "SourceSpec.table",
@@ -147,8 +151,10 @@ struct RegistrySchemaTests {
     @Test("a new field in the registered spec comes with a schema version")
     func specFieldsNeedASchemaVersion() {
         let spec = RidesVariant().spec
+        let onDemand = OnDemandViewSpec(OnDemandView("v", version: 1, request: [RequestField("r", .float64)], sources: [],
+                                                     outputs: [Field("o", .float64)]) { _ in })
         let samples: [Any] = [spec, spec.entities[0], spec.sources[0], spec.views[0], spec.views[0].fields[0], spec.services[0],
-                              spec.services[0].features[0]]
+                              spec.services[0].features[0], onDemand, onDemand.requestFields[0]]
         let names = samples.flatMap { sample in
             Mirror(reflecting: sample).children.compactMap { $0.label.map { "\(type(of: sample)).\($0)" } }
         }.sorted()
