@@ -44,10 +44,15 @@ struct ListCommand: ParsableCommand {
                           v.fields.map { "\($0.name):\($0.type)" }.joined(separator: " "),
                           v.online ? "yes" : "no", v.offline ? "yes" : "no")
             }
-            // On-demand views: computed at lookup time from the request (in ENTITIES) and the views they read.
-            for v in spec.onDemandViews {
-                table.add(v.name, "request: " + v.requestFields.map { "\($0.name):\($0.type)" }.joined(separator: ","), "-",
-                          "on-demand " + v.transform, v.outputs.map { "\($0.name):\($0.type)" }.joined(separator: " "), "computed", "computed")
+            if !spec.onDemandViews.isEmpty {
+                // On-demand views in a table of their own: computed at lookup time, nothing stored.
+                var onDemand = TextTable("ON-DEMAND VIEW", "CODE", "REQUEST FIELDS", "READS", "FEATURES")
+                for v in spec.onDemandViews {
+                    onDemand.add(v.name, v.transform, v.requestFields.map { "\($0.name):\($0.type)" }.joined(separator: " "),
+                                 v.sources.map(\.description).joined(separator: " "), v.outputs.map { "\($0.name):\($0.type)" }.joined(separator: " "))
+                }
+                print(table.rendered() + "\n\n" + onDemand.rendered())
+                return
             }
         case .services:
             table = TextTable("NAME", "FEATURES", "DESCRIPTION")
