@@ -75,7 +75,7 @@ struct OnDemandFixture: Sendable {
         let registry = try Registry(home: home)
         _ = try registry.apply(RepositorySpec(repository), allowBreaking: false)
         let client = RedisClient(url: try PrivateRedis.url(), options: .init(connections: 1, connectTimeout: .seconds(2), commandTimeout: .seconds(5)))
-        let state = ServerState(registry: registry, client: client, configuration: ServerConfiguration(maxRows: 16, maxBody: 4096),
+        let state = ServerState(registry: registry, client: client, configuration: ServerConfiguration(port: 0, maxRows: 16, maxBody: 4096),
                                 repository: repository)
         try await state.reload()
         let now = Timestamp(microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch / 1_000_000 * 1_000_000)

@@ -159,6 +159,28 @@ struct OnDemandLookupTests {
         #expect(error.description.contains("on-demand view trip_request"), "\(error)")
     }
 
+    @Test("the event-loop lookup path (larder serve's) answers on-demand lookups and their errors as the router does")
+    func eventLoopPathMatchesRouter() async throws {
+        let fixture = try await OnDemandFixture.make()
+        defer { fixture.tearDown() }
+        let bodies = [
+            #"{"feature_service":"trips","entities":{\#(Self.entitiesJSON),"distance_km":\#(Self.json(Self.distances))}}"#,
+            #"{"features":["trip_request:balance_after_fare"],"entities":{\#(Self.entitiesJSON)},"request_context":{"distance_km":\#(Self.json(Self.distances))}}"#,
+        ] + Self.badRequests.map(\.body)
+        let routed = try await fixture.routerApplication().test(.router) { client in
+            var answers: [String] = []
+            for body in bodies { answers.append(try await client.lookup(body).text) }
+            return answers
+        }
+        #expect(fixture.state.configuration.lookupsOnEventLoop)
+        try await FeatureServer(state: fixture.state).application().test(.live) { client in
+            for (body, expected) in zip(bodies, routed) {
+                let response = try await client.lookup(body)
+                #expect(response.text == expected, "\(body)")
+            }
+        }
+    }
+
     @Test("a server whose compiled on-demand view differs from the registered one refuses its features, 500")
     func compiledDiffersFromRegistered() async throws {
         let fixture = try await OnDemandFixture.make()
