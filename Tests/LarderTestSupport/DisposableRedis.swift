@@ -59,7 +59,7 @@ public final class DisposableRedis: @unchecked Sendable {
         process.arguments = ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", directory, "--enable-debug-command", "yes", "--logfile", logPath]
         // Start-up errors (a bad directive, a port taken) go to stderr before the log file opens.
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         let stderr = FileHandle(forWritingAtPath: stderrPath)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = stderr ?? FileHandle.nullDevice
