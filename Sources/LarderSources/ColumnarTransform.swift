@@ -112,11 +112,20 @@ struct ColumnarTransform {
         // For each slot, the fields a write to it may give a value, with its priority among the field's names.
         var readers = SlotReaders(self, cursor: cursor)
         // Per field: the row stamp it was last touched on, and the best (lowest) priority seen on that row.
-        var touchedOn = [Int](repeating: -1, count: fieldCount)
-        var best = [Int](repeating: 0, count: fieldCount)
-        var bestSlot = [Int](repeating: 0, count: fieldCount)
-        var touched: [Int] = []
-        touched.reserveCapacity(fieldCount)
+        // Raw buffers: the per-row path is the transform's whole overhead, and arrays would add a uniqueness
+        // and a bounds check to every write.
+        let scratch = UnsafeMutablePointer<Int>.allocate(capacity: fieldCount * 4)
+        scratch.initialize(repeating: -1, count: fieldCount * 4)
+        defer { scratch.deallocate() }
+        let touchedOn = scratch, best = scratch + fieldCount, bestSlot = scratch + 2 * fieldCount, touched = scratch + 3 * fieldCount
+        let isMissing = UnsafeMutablePointer<Bool>.allocate(capacity: fieldCount)
+        defer { isMissing.deallocate() }
+        let nullableFields = UnsafeMutablePointer<Bool>.allocate(capacity: fieldCount)
+        defer { nullableFields.deallocate() }
+        for f in 0..<fieldCount {
+            (isMissing + f).initialize(to: origins[f] == .missing)
+            (nullableFields + f).initialize(to: nullable[f])
+        }
         let apply = transform.apply
         for index in range {
             cursor.begin(row: index)
@@ -127,25 +136,28 @@ struct ColumnarTransform {
             }
             guard row.isBacked(by: cursor) else { return .rerun }
             if cursor.slotCount != readers.slotCount { readers = SlotReaders(self, cursor: cursor) }
-            touched.removeAll(keepingCapacity: true)
+            var touchedCount = 0
             for slot in cursor.written {
-                for e in readers.start[slot]..<readers.start[slot + 1] {
+                for e in readers.start[slot]..<readers.start[slot &+ 1] {
                     let entry = readers.entries[e]
-                    if touchedOn[entry.field] != index {
-                        touchedOn[entry.field] = index
-                        best[entry.field] = entry.priority
-                        bestSlot[entry.field] = slot
-                        touched.append(entry.field)
-                    } else if entry.priority < best[entry.field] {
-                        best[entry.field] = entry.priority
-                        bestSlot[entry.field] = slot
+                    let f = entry.field
+                    if touchedOn[f] != index {
+                        touchedOn[f] = index
+                        best[f] = entry.priority
+                        bestSlot[f] = slot
+                        touched[touchedCount] = f
+                        touchedCount &+= 1
+                    } else if entry.priority < best[f] {
+                        best[f] = entry.priority
+                        bestSlot[f] = slot
                     }
                 }
             }
             var missingWritten = 0
-            for f in touched {
-                if origins[f] == .missing { missingWritten += 1 }
-                guard overrides[f].store(cursor.writtenValuePointer(bestSlot[f]), at: index - range.lowerBound, nullable: nullable[f]) else {
+            for k in 0..<touchedCount {
+                let f = touched[k]
+                if isMissing[f] { missingWritten &+= 1 }
+                guard overrides[f].store(cursor.writtenValuePointer(bestSlot[f]), at: index &- range.lowerBound, nullable: nullableFields[f]) else {
                     return .rerun
                 }
             }
