@@ -53,7 +53,7 @@ package final class AccessTokens: @unchecked Sendable {
         let identity: AccessTokenIdentity? = lock.withLock {
             if verifiers.isEmpty && !requireTokens { return .open }
             guard let token else { return nil }
-            if let known = verified[token.id], AccessToken.constantTimeEquals(known.secret, token.secret.utf8) {
+            if let known = verified[token.id], AccessToken.constantTimeEquals(known.secret, Array(token.secret.utf8)) {
                 return known.identity
             }
             guard let verifier = verifiers[token.id], token.matches(hash: verifier.hash, salt: verifier.salt) else { return nil }
