@@ -1,7 +1,7 @@
 // TransformBenchmark: what a row transform costs a materialization, on the rides data (gen_data.py's
-// driver_stats.parquet, or `larder demo-data`). Alternates, per round, `Materializer.run` of driver_stats
-// into a fresh offline store (--offline-only), after one uncounted warm-up run, without a transform, with issue 14's two-line transform
-// (clip conv_rate, quality = acc_rate * 2) and with the rides example's clip_rates (clip both rates,
+// driver_stats.parquet, or `larder demo-data`). After one uncounted warm-up run, alternates, per round,
+// `Materializer.run` of driver_stats into a fresh offline store (--offline-only) without a transform, with issue
+// 14's two-line transform (clip conv_rate, quality = acc_rate * 2) and with the rides example's clip_rates (clip both rates,
 // quality = conv_rate * acc_rate); then times the transform step alone on the same rows: the columnar
 // path (`ViewRowBuilder.build`) against the boxed reference rule (`transformBoxed`, the path before).
 //

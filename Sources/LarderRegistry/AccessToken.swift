@@ -65,13 +65,14 @@ package struct AccessToken: Sendable, Equatable {
         HMAC<SHA256>.isValidAuthenticationCode(hash, authenticating: Array(secret.utf8), using: SymmetricKey(data: salt))
     }
 
-    /// Compares two byte strings in time that depends on their lengths only, not on where they differ.
-    /// Concrete arrays, not generic collections: it runs on every authenticated request from another module,
-    /// where an unspecialized generic cost the lookup 60 % more server CPU (BENCHMARKS.md, issue 13).
-    package static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
+    /// Compares two strings' UTF-8 bytes in time that depends on their lengths only, not on where they differ.
+    /// Concrete `String`s read in place, not generic collections: it runs on every authenticated request from
+    /// another module, where an unspecialized generic cost the lookup 60 % more server CPU (BENCHMARKS.md, issue 13).
+    package static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
                 var difference: UInt8 = 0
                 for i in 0..<x.count { difference |= x[i] ^ y[i] }
                 return difference == 0

@@ -24,7 +24,7 @@ package final class AccessTokens: @unchecked Sendable {
     // `verifiers` and `verified` change together under the lock; requests on every event loop read them.
     private let lock = NSLock()
     private var verifiers: [String: AccessTokenStore.Verifier] = [:]
-    private var verified: [String: (secret: [UInt8], identity: AccessTokenIdentity)] = [:]
+    private var verified: [String: (secret: String, identity: AccessTokenIdentity)] = [:]
     /// Refuse requests without a token even while no token exists.
     package let requireTokens: Bool
 
@@ -53,12 +53,12 @@ package final class AccessTokens: @unchecked Sendable {
         let identity: AccessTokenIdentity? = lock.withLock {
             if verifiers.isEmpty && !requireTokens { return .open }
             guard let token else { return nil }
-            if let known = verified[token.id], AccessToken.constantTimeEquals(known.secret, Array(token.secret.utf8)) {
+            if let known = verified[token.id], AccessToken.constantTimeEquals(known.secret, token.secret) {
                 return known.identity
             }
             guard let verifier = verifiers[token.id], token.matches(hash: verifier.hash, salt: verifier.salt) else { return nil }
             let identity = AccessTokenIdentity(name: verifier.name, scope: verifier.scope)
-            verified[token.id] = (Array(token.secret.utf8), identity)
+            verified[token.id] = (token.secret, identity)
             return identity
         }
         if let identity { return identity }

@@ -101,7 +101,9 @@ struct ColumnarTransform {
         var row = FeatureRow(cursor: cursor)
         let fieldCount = schema.fields.count
         let types = schema.fields.map(\.type), nullable = schema.fields.map(\.nullable)
-        let missingCount = origins.filter { $0 == .missing }.count
+        // A Bool per field: comparing the `Origin` enum per row calls its `==`.
+        let isMissing = origins.map { $0 == .missing }
+        let missingCount = isMissing.filter { $0 }.count
         let overrides = UnsafeMutablePointer<FieldOverrides>.allocate(capacity: fieldCount)
         overrides.initialize(from: types.map { FieldOverrides(type: $0, count: range.count) }, count: fieldCount)
         defer {
@@ -118,14 +120,6 @@ struct ColumnarTransform {
         scratch.initialize(repeating: -1, count: fieldCount * 4)
         defer { scratch.deallocate() }
         let touchedOn = scratch, best = scratch + fieldCount, bestSlot = scratch + 2 * fieldCount, touched = scratch + 3 * fieldCount
-        let isMissing = UnsafeMutablePointer<Bool>.allocate(capacity: fieldCount)
-        defer { isMissing.deallocate() }
-        let nullableFields = UnsafeMutablePointer<Bool>.allocate(capacity: fieldCount)
-        defer { nullableFields.deallocate() }
-        for f in 0..<fieldCount {
-            (isMissing + f).initialize(to: origins[f] == .missing)
-            (nullableFields + f).initialize(to: nullable[f])
-        }
         let apply = transform.apply
         for index in range {
             cursor.begin(row: index)
@@ -157,7 +151,7 @@ struct ColumnarTransform {
             for k in 0..<touchedCount {
                 let f = touched[k]
                 if isMissing[f] { missingWritten &+= 1 }
-                guard overrides[f].store(cursor.writtenValuePointer(bestSlot[f]), at: index &- range.lowerBound, nullable: nullableFields[f]) else {
+                guard overrides[f].store(cursor.writtenValuePointer(bestSlot[f]), at: index &- range.lowerBound, nullable: nullable[f]) else {
                     return .rerun
                 }
             }

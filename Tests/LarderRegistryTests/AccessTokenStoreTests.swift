@@ -85,9 +85,9 @@ struct AccessTokenStoreTests {
 
     @Test("constant-time comparison: equal only for equal bytes of equal length")
     func constantTimeEquals() {
-        #expect(AccessToken.constantTimeEquals(Array("abc".utf8), Array("abc".utf8)))
-        #expect(!AccessToken.constantTimeEquals(Array("abc".utf8), Array("abd".utf8)))
-        #expect(!AccessToken.constantTimeEquals(Array("abc".utf8), Array("ab".utf8)))
-        #expect(AccessToken.constantTimeEquals([UInt8](), [UInt8]()))
+        #expect(AccessToken.constantTimeEquals("abc", "abc"))
+        #expect(!AccessToken.constantTimeEquals("abc", "abd"))
+        #expect(!AccessToken.constantTimeEquals("abc", "ab"))
+        #expect(AccessToken.constantTimeEquals("", ""))
     }
 }
