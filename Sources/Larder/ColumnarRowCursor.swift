@@ -1,6 +1,7 @@
-/// The row a transform sees on the columnar path: reads come straight from the batch's typed columns,
-/// writes go to a per-slot overlay that a new row clears in O(1) (a stamp per slot), so no row is boxed
-/// into `Value`s and nothing is allocated per row.
+/// The row a transform sees on the columnar path, over one chunk of a batch: reads come straight from the
+/// batch's typed columns, writes go to per-slot columns of the chunk (a kind byte and eight bits per row,
+/// strings and bytes boxed beside), so no row is boxed into `Value`s, nothing is allocated per row, and
+/// the chunk's output is assembled column-wise afterwards from ``writes(ofSlot:)``.
 ///
 /// Names are resolved to slots by prediction: a transform asks for the same names in the same order
 /// on every row, so the k-th lookup of a row is first compared with the k-th lookup's slot of the
@@ -12,46 +13,41 @@
 package final class ColumnarRowCursor: @unchecked Sendable {
     private struct State {
         var row = 0
-        var stamp: UInt32 = 0
+        /// `row` within the chunk.
+        var offset = 0
         /// Lookups made on this row (the index into `predicted`).
         var access = 0
         var capacity: Int
         var slotCount: Int
-        /// Slots written on this row, in the order of their first write.
-        var writtenCount = 0
         var names: UnsafeMutablePointer<String>
-        var stamps: UnsafeMutablePointer<UInt32>
-        var overlay: UnsafeMutablePointer<Value>
-        var writtenSlots: UnsafeMutablePointer<Int>
+        var writes: UnsafeMutablePointer<SlotWrites?>
     }
 
     private let columns: UnsafeMutablePointer<ColumnPointers>
     private let sourceCount: Int
+    private let chunk: Range<Int>
     private let state: UnsafeMutablePointer<State>
     // The buffers, read through `state` (a class's `var`s would cost an exclusivity check per access).
     private var slotNames: UnsafeMutablePointer<String> { state.pointee.names }
-    private var stamps: UnsafeMutablePointer<UInt32> { state.pointee.stamps }
-    private var overlay: UnsafeMutablePointer<Value> { state.pointee.overlay }
-    private var writtenSlots: UnsafeMutablePointer<Int> { state.pointee.writtenSlots }
+    private var slotWrites: UnsafeMutablePointer<SlotWrites?> { state.pointee.writes }
 
     private static let predictedCapacity = 64
     private let predicted: UnsafeMutablePointer<Int>
 
-    package init(names sourceNames: [String], columns: [ColumnPointers]) {
+    /// A cursor over rows `chunk` of `columns` (named `sourceNames`).
+    package init(names sourceNames: [String], columns: [ColumnPointers], chunk: Range<Int>) {
         precondition(sourceNames.count == columns.count, "one name per column")
         sourceCount = sourceNames.count
+        self.chunk = chunk
         self.columns = .allocate(capacity: max(columns.count, 1))
         self.columns.initialize(from: columns, count: columns.count)
         let capacity = max(sourceNames.count + 8, 16)
         let names = UnsafeMutablePointer<String>.allocate(capacity: capacity)
         names.initialize(from: sourceNames, count: sourceNames.count)
-        let stamps = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-        stamps.initialize(repeating: 0, count: capacity)
-        let overlay = UnsafeMutablePointer<Value>.allocate(capacity: capacity)
-        overlay.initialize(repeating: .null, count: capacity)
+        let writes = UnsafeMutablePointer<SlotWrites?>.allocate(capacity: capacity)
+        writes.initialize(repeating: nil, count: capacity)
         state = .allocate(capacity: 1)
-        state.initialize(to: State(capacity: capacity, slotCount: sourceNames.count, names: names, stamps: stamps, overlay: overlay,
-                                   writtenSlots: .allocate(capacity: capacity)))
+        state.initialize(to: State(capacity: capacity, slotCount: sourceNames.count, names: names, writes: writes))
         predicted = .allocate(capacity: Self.predictedCapacity)
         predicted.initialize(repeating: -1, count: Self.predictedCapacity)
     }
@@ -61,38 +57,32 @@ package final class ColumnarRowCursor: @unchecked Sendable {
         columns.deallocate()
         slotNames.deinitialize(count: state.pointee.slotCount)
         slotNames.deallocate()
-        stamps.deallocate()
-        overlay.deinitialize(count: state.pointee.capacity)
-        overlay.deallocate()
-        writtenSlots.deallocate()
+        for slot in 0..<state.pointee.capacity { slotWrites[slot]?.deallocate() }
+        slotWrites.deinitialize(count: state.pointee.capacity)
+        slotWrites.deallocate()
         predicted.deallocate()
         state.deallocate()
     }
 
-    /// Moves to `row` with nothing written.
+    /// Moves to `row` (in the chunk) with nothing written.
     @inline(__always) package func begin(row: Int) {
         state.pointee.row = row
+        state.pointee.offset = row &- chunk.lowerBound
         state.pointee.access = 0
-        state.pointee.writtenCount = 0
-        state.pointee.stamp &+= 1
-        if state.pointee.stamp == 0 {
-            stamps.update(repeating: 0, count: state.pointee.capacity)
-            state.pointee.stamp = 1
-        }
     }
 
     package var row: Int { state.pointee.row }
     package var slotCount: Int { state.pointee.slotCount }
-    /// The slots written on this row, in the order of their first write.
-    package var written: UnsafeBufferPointer<Int> { UnsafeBufferPointer(start: writtenSlots, count: state.pointee.writtenCount) }
-    @inline(__always) package func isWritten(_ slot: Int) -> Bool { stamps[slot] == state.pointee.stamp }
-    /// The value written to `slot` on the current row.
-    @inline(__always) package func writtenValue(_ slot: Int) -> Value { overlay[slot] }
-    /// Where the value written to `slot` on the current row is (valid until the next write or row).
-    @inline(__always) package func writtenValuePointer(_ slot: Int) -> UnsafePointer<Value> { UnsafePointer(overlay + slot) }
     @inline(__always) package func isSource(_ slot: Int) -> Bool { slot < sourceCount }
     package func name(ofSlot slot: Int) -> String { slotNames[slot] }
     package func slot(named name: String) -> Int? { (0..<state.pointee.slotCount).first { slotNames[$0] == name } }
+    /// What the chunk's rows wrote to `slot`; nil when no row wrote it.
+    package func writes(ofSlot slot: Int) -> SlotWrites? { slotWrites[slot] }
+
+    @inline(__always) private func isWritten(_ slot: Int) -> Bool {
+        guard let writes = slotWrites[slot] else { return false }
+        return writes.kinds[state.pointee.offset] != WrittenKind.none.rawValue
+    }
 
     /// The slot of `name`, if any row has it; predicted from the previous row's lookups.
     @inline(__always) private func lookup(_ name: String) -> Int? {
@@ -113,22 +103,13 @@ package final class ColumnarRowCursor: @unchecked Sendable {
             let grown = capacity * 2
             let newNames = UnsafeMutablePointer<String>.allocate(capacity: grown)
             newNames.moveInitialize(from: slotNames, count: count)
-            let newStamps = UnsafeMutablePointer<UInt32>.allocate(capacity: grown)
-            newStamps.initialize(repeating: 0, count: grown)
-            newStamps.update(from: stamps, count: capacity)
-            let newOverlay = UnsafeMutablePointer<Value>.allocate(capacity: grown)
-            newOverlay.moveInitialize(from: overlay, count: capacity)
-            (newOverlay + capacity).initialize(repeating: .null, count: grown - capacity)
-            let newWritten = UnsafeMutablePointer<Int>.allocate(capacity: grown)
-            newWritten.update(from: writtenSlots, count: state.pointee.writtenCount)
+            let newWrites = UnsafeMutablePointer<SlotWrites?>.allocate(capacity: grown)
+            newWrites.moveInitialize(from: slotWrites, count: capacity)
+            (newWrites + capacity).initialize(repeating: nil, count: grown - capacity)
             slotNames.deallocate()
-            stamps.deallocate()
-            overlay.deallocate()
-            writtenSlots.deallocate()
+            slotWrites.deallocate()
             state.pointee.names = newNames
-            state.pointee.stamps = newStamps
-            state.pointee.overlay = newOverlay
-            state.pointee.writtenSlots = newWritten
+            state.pointee.writes = newWrites
             state.pointee.capacity = grown
         }
         (slotNames + count).initialize(to: name)
@@ -144,7 +125,7 @@ package final class ColumnarRowCursor: @unchecked Sendable {
 
     /// The value of `slot` on this row, or nil for an added slot this row did not write.
     private func read(_ slot: Int) -> Value? {
-        if isWritten(slot) { return overlay[slot] }
+        if isWritten(slot) { return slotWrites[slot].unsafelyUnwrapped.value(at: state.pointee.offset) }
         return slot < sourceCount ? columns[slot].value(state.pointee.row) : nil
     }
 
@@ -152,17 +133,13 @@ package final class ColumnarRowCursor: @unchecked Sendable {
 
     func set(_ value: Value, named name: String) {
         let s = lookup(name) ?? addSlot(name)
-        overlay[s] = value
-        if stamps[s] != state.pointee.stamp {
-            stamps[s] = state.pointee.stamp
-            writtenSlots[state.pointee.writtenCount] = s
-            state.pointee.writtenCount &+= 1
-        }
+        if slotWrites[s] == nil { slotWrites[s] = SlotWrites(count: chunk.count) }
+        slotWrites[s]!.store(value, at: state.pointee.offset)
     }
 
     func double(named name: String) -> Double? {
         guard let s = lookup(name) else { return nil }
-        if isWritten(s) { return overlay[s].doubleValue }
+        if isWritten(s) { return slotWrites[s].unsafelyUnwrapped.double(at: state.pointee.offset) }
         guard s < sourceCount else { return nil }
         let column = columns[s], row = state.pointee.row
         if column.isNull(row) { return nil }
@@ -178,7 +155,7 @@ package final class ColumnarRowCursor: @unchecked Sendable {
 
     func int64(named name: String) -> Int64? {
         guard let s = lookup(name) else { return nil }
-        if isWritten(s) { return overlay[s].int64Value }
+        if isWritten(s) { return slotWrites[s].unsafelyUnwrapped.value(at: state.pointee.offset).int64Value }
         guard s < sourceCount else { return nil }
         let column = columns[s], row = state.pointee.row
         if column.isNull(row) { return nil }
@@ -192,7 +169,7 @@ package final class ColumnarRowCursor: @unchecked Sendable {
     func string(named name: String) -> String? {
         guard let s = lookup(name) else { return nil }
         if isWritten(s) {
-            if case .string(let text) = overlay[s] { return text }
+            if case .string(let text) = slotWrites[s].unsafelyUnwrapped.value(at: state.pointee.offset) { return text }
             return nil
         }
         let row = state.pointee.row
@@ -203,7 +180,7 @@ package final class ColumnarRowCursor: @unchecked Sendable {
     func timestamp(named name: String) -> Timestamp? {
         guard let s = lookup(name) else { return nil }
         if isWritten(s) {
-            if case .timestamp(let t) = overlay[s] { return t }
+            if case .timestamp(let t) = slotWrites[s].unsafelyUnwrapped.value(at: state.pointee.offset) { return t }
             return nil
         }
         let row = state.pointee.row

@@ -97,29 +97,8 @@ struct ColumnarTransform {
     // MARK: One chunk
 
     private func runChunk(_ range: Range<Int>, pointers: [ColumnPointers]) -> ChunkOutcome {
-        let cursor = ColumnarRowCursor(names: rows.batch.schema.names, columns: pointers)
+        let cursor = ColumnarRowCursor(names: rows.batch.schema.names, columns: pointers, chunk: range)
         var row = FeatureRow(cursor: cursor)
-        let fieldCount = schema.fields.count
-        let types = schema.fields.map(\.type), nullable = schema.fields.map(\.nullable)
-        // A Bool per field: comparing the `Origin` enum per row calls its `==`.
-        let isMissing = origins.map { $0 == .missing }
-        let missingCount = isMissing.filter { $0 }.count
-        let overrides = UnsafeMutablePointer<FieldOverrides>.allocate(capacity: fieldCount)
-        overrides.initialize(from: types.map { FieldOverrides(type: $0, count: range.count) }, count: fieldCount)
-        defer {
-            for f in 0..<fieldCount { overrides[f].deallocate() }
-            overrides.deinitialize(count: fieldCount)
-            overrides.deallocate()
-        }
-        // For each slot, the fields a write to it may give a value, with its priority among the field's names.
-        var readers = SlotReaders(self, cursor: cursor)
-        // Per field: the row stamp it was last touched on, and the best (lowest) priority seen on that row.
-        // Raw buffers: the per-row path is the transform's whole overhead, and arrays would add a uniqueness
-        // and a bounds check to every write.
-        let scratch = UnsafeMutablePointer<Int>.allocate(capacity: fieldCount * 4)
-        scratch.initialize(repeating: -1, count: fieldCount * 4)
-        defer { scratch.deallocate() }
-        let touchedOn = scratch, best = scratch + fieldCount, bestSlot = scratch + 2 * fieldCount, touched = scratch + 3 * fieldCount
         let apply = transform.apply
         for index in range {
             cursor.begin(row: index)
@@ -129,87 +108,72 @@ struct ColumnarTransform {
                 return .rerun
             }
             guard row.isBacked(by: cursor) else { return .rerun }
-            if cursor.slotCount != readers.slotCount { readers = SlotReaders(self, cursor: cursor) }
-            var touchedCount = 0
-            for slot in cursor.written {
-                for e in readers.start[slot]..<readers.start[slot &+ 1] {
-                    let entry = readers.entries[e]
-                    let f = entry.field
-                    if touchedOn[f] != index {
-                        touchedOn[f] = index
-                        best[f] = entry.priority
-                        bestSlot[f] = slot
-                        touched[touchedCount] = f
-                        touchedCount &+= 1
-                    } else if entry.priority < best[f] {
-                        best[f] = entry.priority
-                        bestSlot[f] = slot
-                    }
-                }
-            }
-            var missingWritten = 0
-            for k in 0..<touchedCount {
-                let f = touched[k]
-                if isMissing[f] { missingWritten &+= 1 }
-                guard overrides[f].store(cursor.writtenValuePointer(bestSlot[f]), at: index &- range.lowerBound, nullable: nullable[f]) else {
-                    return .rerun
-                }
-            }
-            if missingWritten != missingCount { return .rerun }
         }
         var parts: [FieldPart] = []
-        for f in 0..<fieldCount {
-            guard originHolds(field: f, range: range, except: overrides[f]) else { return .rerun }
-            if overrides[f].writtenCount == 0 {
-                parts.append(.untouched)
-            } else {
-                let origin = overrides[f].writtenCount == range.count || origins[f] == .null ? nil : originColumn(field: f, range: range)
-                parts.append(.column(overrides[f].column(origin: origin)))
-            }
+        for f in schema.fields.indices {
+            guard let part = fieldPart(f, range: range, cursor: cursor) else { return .rerun }
+            parts.append(part)
         }
         return .fast(parts)
     }
 
-    /// Which stored fields a write to each slot may set, and with what priority: a field reads its names in
-    /// order (`row[sourceName] ?? row[fieldName]`), and a source column among them ends the list (a row that
-    /// does not write it takes the column's value). Rebuilt when the transform adds a slot.
-    private struct SlotReaders {
-        struct Entry {
-            let field: Int
-            let priority: Int
+    /// Field `f` over the chunk, column-wise from what the rows wrote; nil when the fast path cannot judge it.
+    private func fieldPart(_ f: Int, range: Range<Int>, cursor: ColumnarRowCursor) -> FieldPart? {
+        // The slots the field reads, in priority order (as `row[sourceName] ?? row[fieldName]`): a source
+        // column ends the list, since a row always has it.
+        var slots: [Int] = []
+        for name in candidates[f] {
+            guard let slot = cursor.slot(named: name) else { continue }
+            slots.append(slot)
+            if cursor.isSource(slot) { break }
         }
-        let slotCount: Int
-        /// Slot `s`'s entries are `entries[start[s]..<start[s + 1]]`.
-        let start: [Int]
-        let entries: [Entry]
+        let written = slots.compactMap { cursor.writes(ofSlot: $0) }
+        guard !written.isEmpty else {
+            // No row wrote it: every row takes the origin, which must exist.
+            guard origins[f] != .missing || range.isEmpty, originHolds(field: f, range: range, writtenKinds: nil) else { return nil }
+            return .untouched
+        }
+        var merged: SlotWrites?
+        defer { merged?.deallocate() }
+        if written.count > 1 { merged = Self.merge(written) }
+        let writes = merged ?? written[0]
+        let none = WrittenKind.none.rawValue
+        let allWritten = (0..<writes.count).allSatisfy { writes.kinds[$0] != none }
+        if origins[f] == .missing && !allWritten { return nil }
+        guard originHolds(field: f, range: range, writtenKinds: writes.kinds) else { return nil }
+        let origin = allWritten || origins[f] == .null ? nil : originColumn(field: f, range: range)
+        let field = schema.fields[f]
+        return WrittenColumn.assemble(writes, type: field.type, nullable: field.nullable, origin: origin).map(FieldPart.column)
+    }
 
-        init(_ transform: ColumnarTransform, cursor: ColumnarRowCursor) {
-            slotCount = cursor.slotCount
-            var bySlot = [[Entry]](repeating: [], count: slotCount)
-            for (f, names) in transform.candidates.enumerated() {
-                for (priority, name) in names.enumerated() {
-                    guard let slot = cursor.slot(named: name) else { continue }
-                    bySlot[slot].append(Entry(field: f, priority: priority))
-                    if cursor.isSource(slot) { break }
-                }
+    /// One slot's writes from several, each row from the first that wrote it.
+    private static func merge(_ written: [SlotWrites]) -> SlotWrites {
+        var merged = SlotWrites(count: written[0].count)
+        let none = WrittenKind.none.rawValue
+        for row in 0..<merged.count {
+            if let first = written.first(where: { $0.kinds[row] != none }) {
+                merged.store(first.value(at: row), at: row)
             }
-            start = bySlot.reduce(into: [0]) { $0.append($0.last! + $1.count) }
-            entries = bySlot.flatMap { $0 }
         }
+        return merged
     }
 
     /// Whether the rows of `range` the transform did not write may take field `f` from its origin: its
     /// type widens to the declared one (or every such row is null), and no such row is null when the
-    /// field is not nullable.
-    private func originHolds(field f: Int, range: Range<Int>, except overridden: FieldOverrides) -> Bool {
+    /// field is not nullable. `kinds` are the field's writes per chunk row (nil when no row wrote it).
+    private func originHolds(field f: Int, range: Range<Int>, writtenKinds kinds: UnsafeMutablePointer<UInt8>?) -> Bool {
         let field = schema.fields[f]
         guard case .column(let c) = origins[f] else {
-            return origins[f] == .null ? field.nullable || overridden.writtenCount == range.count : true
+            guard origins[f] == .null, !field.nullable else { return true }
+            guard let kinds else { return range.isEmpty }
+            let none = WrittenKind.none.rawValue
+            return (0..<range.count).allSatisfy { kinds[$0] != none }
         }
         let column = rows.batch.columns[c]
         let widens = Self.widens(column.type, to: field.type)
         if widens && (field.nullable || column.validity == nil) { return true }
-        for index in range where !overridden.isWritten(index - range.lowerBound) {
+        let none = WrittenKind.none.rawValue
+        for index in range where kinds.map({ $0[index - range.lowerBound] == none }) ?? true {
             if column.isNull(index) {
                 if !field.nullable { return false }
             } else if !widens {

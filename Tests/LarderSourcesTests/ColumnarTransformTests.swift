@@ -13,6 +13,9 @@ struct ColumnarTransformTests {
         var clip = false, produce = false, produceOnlyWithF64 = false, wrongType = false, refuse = false
         var nullIntoRequired = false, widen = false, upper = false, replace = false, timestamps = false
         var bytes = false, introspect = false
+        /// The source's event time is `ts`; the transform writes `event_timestamp` on some rows and `ts` on others
+        /// (the stored field reads `row["ts"] ?? row["event_timestamp"]`).
+        var renamedTime = false
         var every = 97
 
         static func random(_ rng: inout SplitMix64) -> Behaviours {
@@ -20,7 +23,7 @@ struct ColumnarTransformTests {
             return Behaviours(clip: coin(0.6), produce: coin(0.7), produceOnlyWithF64: coin(0.15), wrongType: coin(0.15),
                               refuse: coin(0.15), nullIntoRequired: coin(0.15), widen: coin(0.4), upper: coin(0.4),
                               replace: coin(0.15), timestamps: coin(0.3), bytes: coin(0.3), introspect: coin(0.2),
-                              every: 50 + Int(rng.integer(below: 5000)))
+                              renamedTime: coin(0.3), every: 50 + Int(rng.integer(below: 5000)))
         }
     }
 
@@ -43,6 +46,10 @@ struct ColumnarTransformTests {
                 row["i64"] = .int64(t.microsecondsSinceEpoch % 1000 + (row.timestamp("created")?.microsecondsSinceEpoch ?? 0) % 7)
             }
             if b.bytes, case .bytes(let old)? = row["by"] { row["by"] = .bytes(old.reversed()) }
+            if b.renamedTime, let t = row.timestamp("ts") {
+                if key % 3 == 0 { row["event_timestamp"] = .timestamp(Timestamp(microsecondsSinceEpoch: t.microsecondsSinceEpoch + 1)) }
+                if key % 5 == 0 { row["ts"] = .timestamp(Timestamp(microsecondsSinceEpoch: t.microsecondsSinceEpoch + 2)) }
+            }
             if b.introspect { row["n"] = .int32(Int32(row.values.count * 10 + row.layout.names.count)) }
         }
     }
@@ -50,7 +57,7 @@ struct ColumnarTransformTests {
     /// The view: declared fields the transform reads, overwrites and produces.
     static func view(_ b: Behaviours, qNullable: Bool) -> FeatureView {
         FeatureView("random", entities: [Entity("thing", joinKey: "k", type: .int64)], ttl: .days(1),
-                    source: .parquet("random", path: "random.parquet", eventTimestamp: "event_timestamp", created: "created"),
+                    source: .parquet("random", path: "random.parquet", eventTimestamp: b.renamedTime ? "ts" : "event_timestamp", created: "created"),
                     fields: [Field("b", .bool), Field("i32", .int32), Field("i64", .int64), Field("f32", .float32),
                              Field("f64", .float64), Field("s", .string), Field("by", .bytes), Field("q", .float32, nullable: qNullable),
                              Field("n", .int32, nullable: false)],
@@ -58,7 +65,7 @@ struct ColumnarTransformTests {
     }
 
     /// A random source batch; `i64` is sometimes stored as int32 and `f64` as float32 (widened when read).
-    static func batch(rows: Int, _ rng: inout SplitMix64) throws -> ColumnBatch {
+    static func batch(rows: Int, _ rng: inout SplitMix64, timeColumn: String = "event_timestamp") throws -> ColumnBatch {
         let nullRate = [0.0, 0.05, 0.5][Int(rng.integer(below: 3))]
         func maybeNull(_ value: Value) -> Value { rng.uniformDouble() < nullRate ? .null : value }
         let narrowI64 = rng.integer(below: 4) == 0, narrowF64 = rng.integer(below: 4) == 0
@@ -84,7 +91,7 @@ struct ColumnarTransformTests {
                                           "s": .string, "by": .bytes]
         // Source column order differs from the view's, as files do.
         let order = ["s", "k", "f64", "event_timestamp", "i64", "by", "b", "created", "f32", "i32"]
-        return try ColumnBatch(schema: Schema(order.map { SchemaField(name: $0, type: types[$0]!) }),
+        return try ColumnBatch(schema: Schema(order.map { SchemaField(name: $0 == "event_timestamp" ? timeColumn : $0, type: types[$0]!) }),
                                columns: try order.map { try Column(type: types[$0]!, values: columns[$0]!) })
     }
 
@@ -108,10 +115,10 @@ struct ColumnarTransformTests {
             let behaviours = Behaviours.random(&rng)
             let view = Self.view(behaviours, qNullable: rng.integer(below: 2) == 0)
             let rowCount = index % 50 == 0 ? 10_000 + Int(rng.integer(below: 2000)) : Int(rng.integer(below: 300))
-            let source = Self.rows(try Self.batch(rows: rowCount, &rng))
+            let source = Self.rows(try Self.batch(rows: rowCount, &rng, timeColumn: behaviours.renamedTime ? "ts" : "event_timestamp"))
             let builder = ViewRowBuilder(view: view)
             var columnar = ColumnarTransform(builder: builder, transform: view.transform!, rows: source,
-                                             sourceNames: ["k", "event_timestamp", "created"] + view.fields.map(\.name))
+                                             sourceNames: ["k", behaviours.renamedTime ? "ts" : "event_timestamp", "created"] + view.fields.map(\.name))
             columnar.chunkRows = [nil, 1, 7, 64, 1000][Int(rng.integer(below: 5))]
             let expected = Self.outcome { try builder.transformBoxed(source, range: 0..<rowCount) }
             let actual = Self.outcome { try columnar.run().columns }
