@@ -19,17 +19,20 @@ public struct FeatureRepository: Sendable {
     public let views: [FeatureView]
     /// Views computed at lookup time (``OnDemandView``); their features are referenced like any view's.
     public let onDemandViews: [OnDemandView]
+    /// Views of aggregates over windows of events (``AggregationView``).
+    public let aggregationViews: [AggregationView]
     public let services: [FeatureService]
 
     public init(
         project: String, entities: [Entity], sources: [Source], views: [FeatureView],
-        onDemandViews: [OnDemandView] = [], services: [FeatureService]
+        onDemandViews: [OnDemandView] = [], aggregationViews: [AggregationView] = [], services: [FeatureService]
     ) {
         self.project = project
         self.entities = entities
         self.sources = sources
         self.views = views
         self.onDemandViews = onDemandViews
+        self.aggregationViews = aggregationViews
         self.services = services
     }
 
@@ -37,5 +40,6 @@ public struct FeatureRepository: Sendable {
     public func source(named name: String) -> Source? { sources.first { $0.name == name } }
     public func view(named name: String) -> FeatureView? { views.first { $0.name == name } }
     public func onDemandView(named name: String) -> OnDemandView? { onDemandViews.first { $0.name == name } }
+    public func aggregationView(named name: String) -> AggregationView? { aggregationViews.first { $0.name == name } }
     public func service(named name: String) -> FeatureService? { services.first { $0.name == name } }
 }

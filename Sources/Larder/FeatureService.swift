@@ -33,6 +33,7 @@ public struct FeatureSelection: Sendable {
     public enum Origin: Sendable {
         case view(FeatureView)
         case onDemand(OnDemandView)
+        case aggregation(AggregationView)
     }
 
     public let origin: Origin
@@ -49,7 +50,12 @@ public struct FeatureSelection: Sendable {
         self.features = features
     }
 
-    /// The feature view selected from, or `nil` for an on-demand view.
+    public init(aggregationView: AggregationView, features: [String]?) {
+        self.origin = .aggregation(aggregationView)
+        self.features = features
+    }
+
+    /// The feature view selected from, or `nil` for an on-demand or aggregation view.
     public var view: FeatureView? {
         if case .view(let view) = origin { view } else { nil }
     }
@@ -59,11 +65,17 @@ public struct FeatureSelection: Sendable {
         if case .onDemand(let view) = origin { view } else { nil }
     }
 
+    /// The aggregation view selected from, or `nil` for another kind.
+    public var aggregationView: AggregationView? {
+        if case .aggregation(let view) = origin { view } else { nil }
+    }
+
     /// The name of the view selected from, whichever kind.
     public var viewName: String {
         switch origin {
         case .view(let view): view.name
         case .onDemand(let view): view.name
+        case .aggregation(let view): view.name
         }
     }
 
@@ -73,6 +85,7 @@ public struct FeatureSelection: Sendable {
         return switch origin {
         case .view(let view): view.fields.map(\.name)
         case .onDemand(let view): view.outputs.map(\.name)
+        case .aggregation(let view): view.aggregations.map(\.name)
         }
     }
 }

@@ -29,6 +29,14 @@ extension DefinitionValidator {
                     issue("selects \(view.name):\(feature), which the on-demand view does not output",
                           "choose one of: \(view.outputs.map(\.name).joined(separator: ", "))")
                 }
+            case .aggregation(let view):
+                if repository.aggregationView(named: view.name) == nil {
+                    issue("uses aggregation view \(view.name), which is not in the repository's aggregationViews",
+                          "add \(view.name) to `aggregationViews:` of the FeatureRepository")
+                } else if view.aggregation(named: feature) == nil {
+                    issue("selects \(view.name):\(feature), which the aggregation view does not define",
+                          "choose one of: \(view.aggregations.map(\.name).joined(separator: ", "))")
+                }
             }
         }
         var seen = Set<String>()
