@@ -5,7 +5,8 @@ public import Larder
 public let repository = FeatureRepository(
     project: "rides",
     entities: [driver, customer],
-    sources: [driverStatsSource, customerStatsSource],
+    sources: [driverStatsSource, customerStatsSource, tripsSource],
     views: [driverStats, customerStats],
     onDemandViews: [tripRequest],
-    services: [ridesService, ridesPlusService])
+    aggregationViews: [driverTrips, customerTrips],
+    services: [ridesService, ridesPlusService, ridesWindowsService])

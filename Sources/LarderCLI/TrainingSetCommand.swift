@@ -66,7 +66,7 @@ struct TrainingSetCommand: ParsableCommand {
         var keyTypes: [String: ValueType] = [:]
         for entity in repository.entities { keyTypes[entity.joinKey] = entity.keyType }
         let entityRows = try EntityRowsReader.read(entities, keyTypes: keyTypes, maxDecodedBytes: decoding.maxDecodedBytes.bytes)
-        let result = try TrainingSetBuilder(repository: repository, store: store)
+        let result = try TrainingSetBuilder(repository: repository, store: store, dataDirectory: options.dataDirectory)
             .build(entities: entityRows, features: references, fullNames: fullNames, entityFile: entities)
         var written = false
         if let save {

@@ -10,7 +10,8 @@ import Foundation
 ///
 /// Features of on-demand views (``OnDemandView``) are computed after the join from each row's joined
 /// features and its request fields, read from the entity rows' columns of the same names
-/// (`TrainingSetBuilder+OnDemand.swift`).
+/// (`TrainingSetBuilder+OnDemand.swift`); window aggregates (``AggregationView``) from the view's events at
+/// each entity row's time (`TrainingSetBuilder+Aggregation.swift`).
 ///
 /// Cost: reading each view's files (only days that can match: from the earliest entity time minus the
 /// ttl to the latest entity time), then the join — O(n + m) after sorting, views in parallel.
@@ -22,10 +23,13 @@ import Foundation
 public struct TrainingSetBuilder: Sendable {
     public let repository: FeatureRepository
     public let store: OfflineStore
+    /// Where sources are read from (aggregation views read their events there).
+    public let dataDirectory: String?
 
-    public init(repository: FeatureRepository, store: OfflineStore) {
+    public init(repository: FeatureRepository, store: OfflineStore, dataDirectory: String? = nil) {
         self.repository = repository
         self.store = store
+        self.dataDirectory = dataDirectory
     }
 
     /// The built set and what it read.
@@ -38,6 +42,9 @@ public struct TrainingSetBuilder: Sendable {
     /// `features` in output order; features of one view are grouped under that view's first position.
     /// `entityFile` names the entity rows' file in errors.
     public func build(entities: ColumnBatch, features: [FeatureReference], fullNames: Bool, entityFile: String? = nil) throws -> Result {
+        if features.contains(where: { repository.aggregationView(named: $0.view) != nil }) {
+            return try buildWithAggregations(entities: entities, features: features, fullNames: fullNames, entityFile: entityFile)
+        }
         if features.contains(where: { repository.view(named: $0.view) == nil && repository.onDemandView(named: $0.view) != nil }) {
             return try buildWithOnDemand(entities: entities, features: features, fullNames: fullNames, entityFile: entityFile)
         }

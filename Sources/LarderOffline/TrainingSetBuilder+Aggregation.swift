@@ -1,0 +1,59 @@
+import Larder
+import LarderColumnar
+import LarderRegistry
+import LarderSources
+
+extension TrainingSetBuilder {
+    /// A training set with window aggregates: the other features as ``build(entities:features:fullNames:entityFile:)``
+    /// gives them, then each aggregation view's requested features (``WindowAggregator``) over the view's events
+    /// read from its source, after the entity rows' columns and the other features, grouped by view in
+    /// first-appearance order.
+    func buildWithAggregations(entities: ColumnBatch, features: [FeatureReference], fullNames: Bool, entityFile: String?) throws -> Result {
+        let others = features.filter { repository.aggregationView(named: $0.view) == nil }
+        var groups: [(view: AggregationView, features: [String])] = []
+        for reference in features {
+            guard let view = repository.aggregationView(named: reference.view) else { continue }
+            if let g = groups.firstIndex(where: { $0.view.name == view.name }) {
+                groups[g].features.append(reference.feature)
+            } else {
+                groups.append((view, [reference.feature]))
+            }
+        }
+        let base = others.isEmpty
+            ? Result(batch: entities, intervals: [:])
+            : try build(entities: entities, features: others, fullNames: fullNames, entityFile: entityFile)
+        let file = entityFile.map { "entity file \($0)" } ?? "the entity rows"
+        guard let times = entities.column(named: "event_timestamp"), times.type == .timestamp else {
+            throw TrainingSetError("\(file) has no event_timestamp column (a timestamp), which window aggregations are computed at")
+        }
+        let counts = features.reduce(into: [String: Int]()) { $0[$1.feature, default: 0] += 1 }
+        var fields = base.batch.schema.fields, columns = base.batch.columns
+        var taken = Set(fields.map(\.name))
+        for group in groups {
+            let events = try readEvents(of: group.view)
+            let computed = try WindowAggregator.aggregate(view: group.view, features: group.features, events: events,
+                                                          entities: entities, times: times)
+            for (feature, column) in zip(group.features, computed) {
+                let name = fullNames || counts[feature, default: 0] > 1 ? "\(group.view.name)__\(feature)" : feature
+                guard taken.insert(name).inserted else {
+                    throw TrainingSetError("two output columns would be named \(name); the entity rows have a column of that name or \(group.view.name):\(feature) is requested twice (use --full-names, or rename the entity column)")
+                }
+                fields.append(SchemaField(name: name, type: column.type, nullable: true))
+                columns.append(column)
+            }
+        }
+        return Result(batch: try ColumnBatch(schema: Schema(fields), columns: columns), intervals: base.intervals)
+    }
+
+    /// The view's events from its source, through its transform, as stored columns: join keys,
+    /// `event_timestamp`, `created` and the declared event columns at their types.
+    private func readEvents(of view: AggregationView) throws -> ColumnBatch {
+        guard let directory = dataDirectory else {
+            throw TrainingSetError("aggregation view \(view.name) reads its events from source \(view.source.name), but no data directory was given; pass --data (or set LARDER_DATA)")
+        }
+        let shape = FeatureView(view.name, entities: view.entities, ttl: nil, source: view.source, fields: view.events,
+                                transform: view.transform, online: false, offline: true)
+        let rows = try SourceReader(dataDirectory: directory).read(view.source)
+        return try ViewRowBuilder(view: shape).build(rows)
+    }
+}
