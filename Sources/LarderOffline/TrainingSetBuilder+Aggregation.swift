@@ -29,8 +29,9 @@ extension TrainingSetBuilder {
         let counts = features.reduce(into: [String: Int]()) { $0[$1.feature, default: 0] += 1 }
         var fields = base.batch.schema.fields, columns = base.batch.columns
         var taken = Set(fields.map(\.name))
+        var sources: [String: SourceRows] = [:]  // views of one source read it once
         for group in groups {
-            let events = try readEvents(of: group.view)
+            let events = try readEvents(of: group.view, sources: &sources)
             let computed = try WindowAggregator.aggregate(view: group.view, features: group.features, events: events,
                                                           entities: entities, times: times)
             for (feature, column) in zip(group.features, computed) {
@@ -47,13 +48,14 @@ extension TrainingSetBuilder {
 
     /// The view's events from its source, through its transform, as stored columns: join keys,
     /// `event_timestamp`, `created` and the declared event columns at their types.
-    private func readEvents(of view: AggregationView) throws -> ColumnBatch {
+    private func readEvents(of view: AggregationView, sources: inout [String: SourceRows]) throws -> ColumnBatch {
         guard let directory = dataDirectory else {
             throw TrainingSetError("aggregation view \(view.name) reads its events from source \(view.source.name), but no data directory was given; pass --data (or set LARDER_DATA)")
         }
         let shape = FeatureView(view.name, entities: view.entities, ttl: nil, source: view.source, fields: view.events,
                                 transform: view.transform, online: false, offline: true)
-        let rows = try SourceReader(dataDirectory: directory).read(view.source)
+        let rows = try sources[view.source.name] ?? SourceReader(dataDirectory: directory).read(view.source)
+        sources[view.source.name] = rows
         return try ViewRowBuilder(view: shape).build(rows)
     }
 }
