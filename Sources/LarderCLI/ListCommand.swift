@@ -6,7 +6,7 @@ import LarderRegistry
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List registered entities, sources, views or services.",
+        abstract: "List registered entities, sources, views (feature, on-demand and aggregation views) or services.",
         discussion: """
             Reads the latest registered version (run `larder apply` first).
 
@@ -44,16 +44,27 @@ struct ListCommand: ParsableCommand {
                           v.fields.map { "\($0.name):\($0.type)" }.joined(separator: " "),
                           v.online ? "yes" : "no", v.offline ? "yes" : "no")
             }
+            // Other kinds of views in tables of their own (the views table keeps its columns).
+            var tables = [table.rendered()]
             if !spec.onDemandViews.isEmpty {
-                // On-demand views in a table of their own: computed at lookup time, nothing stored.
+                // Computed at lookup time, nothing stored.
                 var onDemand = TextTable("ON-DEMAND VIEW", "CODE", "REQUEST FIELDS", "READS", "FEATURES")
                 for v in spec.onDemandViews {
                     onDemand.add(v.name, v.transform, v.requestFields.map { "\($0.name):\($0.type)" }.joined(separator: " "),
                                  v.sources.map(\.description).joined(separator: " "), v.outputs.map { "\($0.name):\($0.type)" }.joined(separator: " "))
                 }
-                print(table.rendered() + "\n\n" + onDemand.rendered())
-                return
+                tables.append(onDemand.rendered())
             }
+            if !spec.aggregationViews.isEmpty {
+                var aggregations = TextTable("AGGREGATION VIEW", "ENTITIES", "SOURCE", "TRANSFORM", "FEATURES")
+                for v in spec.aggregationViews {
+                    aggregations.add(v.name, v.entities.joined(separator: ","), v.source, v.transform ?? "-",
+                                     v.aggregations.map { "\($0.name):\($0.operationDescription)/\($0.windowDescription)" }.joined(separator: " "))
+                }
+                tables.append(aggregations.rendered())
+            }
+            print(tables.joined(separator: "\n\n"))
+            return
         case .services:
             table = TextTable("NAME", "FEATURES", "DESCRIPTION")
             for s in spec.services { table.add(s.name, s.features.map(\.description).joined(separator: " "), s.description) }

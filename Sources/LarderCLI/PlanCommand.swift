@@ -9,8 +9,9 @@ struct PlanCommand: ParsableCommand {
         abstract: "Show what applying the definitions would change. Writes nothing.",
         discussion: """
             Compares the definitions compiled into this larder (the definitions/ folder) with the latest
-            registered version. Each change is marked compatible (new view, new field, tags, description) or
-            breaking (field type changed or removed, join key changed, ttl shortened, transform changed).
+            registered version. Each change is marked compatible (new view, new field, new aggregation, tags,
+            description) or breaking (field type changed or removed, join key changed, ttl shortened, transform
+            changed, an aggregation's window, hop, operation or column changed).
 
             Example: edit definitions/Views.swift, rebuild, then
               larder plan

@@ -1,7 +1,8 @@
 public import Larder
 
-/// Checks compiled definitions before they are registered: names, references, ttl, services, and —
-/// when a source's data exists — that every join key and field is in the source with a fitting type.
+/// Checks compiled definitions before they are registered: names, references, ttl, aggregation windows,
+/// services, and — when a source's data exists — that every join key and field of a feature view is in the
+/// source with a fitting type.
 ///
 /// ```swift
 /// let issues = DefinitionValidator(sourceColumns: reader.columns(of:)).validate(repository)
@@ -56,6 +57,7 @@ public struct DefinitionValidator: Sendable {
             checkName(view.name, kind: "on-demand view", into: &issues)
             validate(view, in: repository, into: &issues)
         }
+        validateAggregationViews(in: repository, into: &issues)
         for service in repository.services {
             checkName(service.name, kind: "service", into: &issues)
             validate(service, in: repository, into: &issues)

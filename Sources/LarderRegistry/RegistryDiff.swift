@@ -44,6 +44,8 @@ public struct RegistryDiff: Sendable, Equatable {
         diffObjects(old.sources, new.sources, kind: "source", removedImpact: .compatible, compare: Self.compareSource)
         diffObjects(old.views, new.views, kind: "view", removedImpact: .breaking, compare: Self.compareView)
         diffObjects(old.onDemandViews, new.onDemandViews, kind: "on-demand view", removedImpact: .breaking, compare: Self.compareOnDemandView)
+        diffObjects(old.aggregationViews, new.aggregationViews, kind: "aggregation view", removedImpact: .breaking,
+                    compare: Self.compareAggregationView)
         diffObjects(old.services, new.services, kind: "service", removedImpact: .breaking, compare: Self.compareService)
     }
 
@@ -190,3 +192,4 @@ extension SourceSpec: Named {}
 extension ViewSpec: Named {}
 extension ServiceSpec: Named {}
 extension OnDemandViewSpec: Named {}
+extension AggregationViewSpec: Named {}

@@ -29,6 +29,7 @@ package enum RegistrySchema {
         Migration(version: 3, summary: "late data: watermarks.created_watermark, jobs.rows_late and jobs.note", apply: addLateData),
         Migration(version: 4, summary: "access_tokens: salted hashes of the API's bearer tokens", apply: createAccessTokens),
         Migration(version: 5, summary: "the registered spec's onDemandViews (no table changes)", apply: addOnDemandViews),
+        Migration(version: 6, summary: "the registered spec's aggregationViews (no table changes)", apply: addAggregationViews),
     ]
 
     /// The schema version this build writes and reads.

@@ -9,6 +9,7 @@ extension RepositorySpec {
             sources: repository.sources.map(SourceSpec.init),
             views: repository.views.map(ViewSpec.init),
             onDemandViews: repository.onDemandViews.map(OnDemandViewSpec.init),
+            aggregationViews: repository.aggregationViews.map(AggregationViewSpec.init),
             services: repository.services.map(ServiceSpec.init))
     }
 }

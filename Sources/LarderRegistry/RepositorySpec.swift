@@ -9,22 +9,25 @@ public struct RepositorySpec: Codable, Sendable, Equatable {
     public var sources: [SourceSpec]
     public var views: [ViewSpec]
     public var onDemandViews: [OnDemandViewSpec]
+    public var aggregationViews: [AggregationViewSpec]
     public var services: [ServiceSpec]
 
     public init(project: String, entities: [EntitySpec], sources: [SourceSpec], views: [ViewSpec],
-                onDemandViews: [OnDemandViewSpec] = [], services: [ServiceSpec]) {
+                onDemandViews: [OnDemandViewSpec] = [], aggregationViews: [AggregationViewSpec] = [], services: [ServiceSpec]) {
         self.project = project
         self.entities = entities
         self.sources = sources
         self.views = views
         self.onDemandViews = onDemandViews
+        self.aggregationViews = aggregationViews
         self.services = services
     }
 
-    private enum CodingKeys: String, CodingKey { case project, entities, sources, views, onDemandViews, services }
+    private enum CodingKeys: String, CodingKey { case project, entities, sources, views, onDemandViews, aggregationViews, services }
 
-    // `onDemandViews` is written only when there are some: definitions without them keep the canonical JSON
-    // (and so the content hash) they had before on-demand views existed, and older registries read as none.
+    // `onDemandViews` and `aggregationViews` are written only when there are some: definitions without them
+    // keep the canonical JSON (and so the content hash) they had before those kinds existed, and older
+    // registries read as none.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         project = try c.decode(String.self, forKey: .project)
@@ -32,6 +35,7 @@ public struct RepositorySpec: Codable, Sendable, Equatable {
         sources = try c.decode([SourceSpec].self, forKey: .sources)
         views = try c.decode([ViewSpec].self, forKey: .views)
         onDemandViews = try c.decodeIfPresent([OnDemandViewSpec].self, forKey: .onDemandViews) ?? []
+        aggregationViews = try c.decodeIfPresent([AggregationViewSpec].self, forKey: .aggregationViews) ?? []
         services = try c.decode([ServiceSpec].self, forKey: .services)
     }
 
@@ -42,6 +46,7 @@ public struct RepositorySpec: Codable, Sendable, Equatable {
         try c.encode(sources, forKey: .sources)
         try c.encode(views, forKey: .views)
         if !onDemandViews.isEmpty { try c.encode(onDemandViews, forKey: .onDemandViews) }
+        if !aggregationViews.isEmpty { try c.encode(aggregationViews, forKey: .aggregationViews) }
         try c.encode(services, forKey: .services)
     }
 
@@ -49,6 +54,7 @@ public struct RepositorySpec: Codable, Sendable, Equatable {
     public func source(_ name: String) -> SourceSpec? { sources.first { $0.name == name } }
     public func view(_ name: String) -> ViewSpec? { views.first { $0.name == name } }
     public func onDemandView(_ name: String) -> OnDemandViewSpec? { onDemandViews.first { $0.name == name } }
+    public func aggregationView(_ name: String) -> AggregationViewSpec? { aggregationViews.first { $0.name == name } }
     public func service(_ name: String) -> ServiceSpec? { services.first { $0.name == name } }
 }
 

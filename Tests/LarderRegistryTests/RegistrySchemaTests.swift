@@ -131,13 +131,18 @@ struct RegistrySchemaTests {
     /// Every stored property of the registered spec types. When this list changes, an older larder would
     /// decode a newer registry's spec and drop the new field: add a ``RegistrySchema`` migration (even one
     /// with no SQL) so the older one refuses the file, then update the list and the version beside it.
-    static let specProperties: (schema: Int32, names: [String]) = (5, [
+    static let specProperties: (schema: Int32, names: [String]) = (6, [
+        "AggregationSpec.column", "AggregationSpec.hopMicroseconds", "AggregationSpec.k", "AggregationSpec.name", "AggregationSpec.operation",
+        "AggregationSpec.windowMicroseconds",
+        "AggregationViewSpec.aggregations", "AggregationViewSpec.description", "AggregationViewSpec.entities", "AggregationViewSpec.events",
+        "AggregationViewSpec.name", "AggregationViewSpec.owner", "AggregationViewSpec.source", "AggregationViewSpec.tags",
+        "AggregationViewSpec.transform",
         "EntitySpec.description", "EntitySpec.joinKey", "EntitySpec.keyType", "EntitySpec.name", "EntitySpec.owner", "EntitySpec.tags",
         "FeatureReference.feature", "FeatureReference.view",
         "FieldSpec.description", "FieldSpec.name", "FieldSpec.nullable", "FieldSpec.type",
         "OnDemandViewSpec.description", "OnDemandViewSpec.name", "OnDemandViewSpec.outputs", "OnDemandViewSpec.owner",
         "OnDemandViewSpec.requestFields", "OnDemandViewSpec.sources", "OnDemandViewSpec.tags", "OnDemandViewSpec.transform",
-        "RepositorySpec.entities", "RepositorySpec.onDemandViews", "RepositorySpec.project", "RepositorySpec.services", "RepositorySpec.sources",
+        "RepositorySpec.aggregationViews", "RepositorySpec.entities", "RepositorySpec.onDemandViews", "RepositorySpec.project", "RepositorySpec.services", "RepositorySpec.sources",
         "RepositorySpec.views",
         "RequestFieldSpec.description", "RequestFieldSpec.name", "RequestFieldSpec.type",
         "ServiceSpec.description", "ServiceSpec.features", "ServiceSpec.name", "ServiceSpec.owner", "ServiceSpec.tags",
@@ -153,8 +158,9 @@ struct RegistrySchemaTests {
         let spec = RidesVariant().spec
         let onDemand = OnDemandViewSpec(OnDemandView("v", version: 1, request: [RequestField("r", .float64)], sources: [],
                                                      outputs: [Field("o", .float64)]) { _ in })
+        let aggregation = AggregationViewSpec(AggregationVariant().view)
         let samples: [Any] = [spec, spec.entities[0], spec.sources[0], spec.views[0], spec.views[0].fields[0], spec.services[0],
-                              spec.services[0].features[0], onDemand, onDemand.requestFields[0]]
+                              spec.services[0].features[0], onDemand, onDemand.requestFields[0], aggregation, aggregation.aggregations[0]]
         let names = samples.flatMap { sample in
             Mirror(reflecting: sample).children.compactMap { $0.label.map { "\(type(of: sample)).\($0)" } }
         }.sorted()
