@@ -79,7 +79,10 @@ public struct OnlineLookup: Sendable {
                     }
                     continue
                 }
-                throw LookupError(.unknownView, "unknown feature view \"\(reference.view)\" in \"\(reference)\"; views: \((spec.views.map(\.name) + spec.onDemandViews.map(\.name)).joined(separator: ", "))")
+                if spec.aggregationView(reference.view) != nil {
+                    throw LookupError(.notServedOnline, "\(reference) is a window aggregate of aggregation view \(reference.view), which is not served online yet; build it in a training set (larder training-set), or leave it out of the lookup")
+                }
+                throw LookupError(.unknownView, "unknown feature view \"\(reference.view)\" in \"\(reference)\"; views: \((spec.views.map(\.name) + spec.onDemandViews.map(\.name) + spec.aggregationViews.map(\.name)).joined(separator: ", "))")
             }
             guard view.field(reference.feature) != nil else {
                 throw LookupError(.unknownFeature, "view \(view.name) has no feature \"\(reference.feature)\"; it has \(view.fields.map(\.name).joined(separator: ", "))")
@@ -210,6 +213,8 @@ public struct LookupError: Error, Sendable, CustomStringConvertible {
         case invalidRequestValue = "INVALID_REQUEST_VALUE"
         /// The server's compiled on-demand code is missing or differs from the registered version.
         case onDemandUnavailable = "ON_DEMAND_UNAVAILABLE"
+        /// Features of a kind lookups cannot answer yet (window aggregates).
+        case notServedOnline = "NOT_SERVED_ONLINE"
     }
     public var code: Code
     public var message: String

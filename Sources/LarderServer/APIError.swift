@@ -19,9 +19,15 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
 
     public static func badRequest(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code: code, message: message) }
 
-    /// 400 for what the client must fix; 500 when the server lacks the registered on-demand code.
+    /// 400 for what the client must fix; 500 when the server lacks the registered on-demand code; 501 for
+    /// features lookups cannot answer yet.
     public init(_ lookup: LookupError) {
-        self.init(lookup.code == .onDemandUnavailable ? .internalServerError : .badRequest, code: lookup.code.rawValue, message: lookup.message)
+        let status: HTTPResponse.Status = switch lookup.code {
+        case .onDemandUnavailable: .internalServerError
+        case .notServedOnline: .notImplemented
+        default: .badRequest
+        }
+        self.init(status, code: lookup.code.rawValue, message: lookup.message)
     }
 
     public var description: String { "\(status.code) \(code): \(message)" }
