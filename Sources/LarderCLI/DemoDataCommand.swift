@@ -9,12 +9,15 @@ import LarderParquet
 struct DemoDataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo-data",
-        abstract: "Write the rides example data: driver_stats, customer_stats, orders and trip_requests.",
+        abstract: "Write the rides example data: driver_stats, customer_stats, orders, trips and trip_requests.",
         discussion: """
             The same schema and layout as the benchmark generator gen_data.py: hourly driver rows (with 1%
-            late corrections sharing an event time but a later `created`), daily customer rows, and orders
-            (entity rows with the label trip_completed), and trip_requests: the orders with each trip's distance_km,
-            the entity rows of rides_plus training sets (its trip_request features read distance_km). Deterministic for a scale and seed.
+            late corrections sharing an event time but a later `created`), daily customer rows, orders
+            (entity rows with the label trip_completed), trips: raw trip events for window aggregations, five per
+            order over the same time range (fare, distance_km, rating, payment; some fares and ratings null, some
+            rows late, tied or on exact 5-minute, hour and order times), and trip_requests: the orders with each
+            trip's distance_km, the entity rows of rides_plus training sets (its trip_request features read
+            distance_km). Deterministic for a scale and seed.
             Without --start the data ends at the current hour, so online values are fresh.
 
             Examples:
@@ -70,7 +73,8 @@ struct DemoDataCommand: ParsableCommand {
         try writer.write(data.tripRequests, to: requests)
         files.append(requests)
         print("scale \(scale.rawValue.uppercased()) from \(first.iso8601(fractionalDigits: 0)): driver_stats \(data.driverStats.rowCount) rows, "
-              + "customer_stats \(data.customerStats.rowCount) rows, orders \(data.orders.rowCount) rows (also as trip_requests, with distance_km)")
+              + "customer_stats \(data.customerStats.rowCount) rows, orders \(data.orders.rowCount) rows (also as trip_requests, with distance_km), "
+              + "trips \(scale.trips) rows")
         for file in files { print("  wrote \(file)") }
         print(String(format: "in %.2f s", Date().timeIntervalSince(started)))
     }

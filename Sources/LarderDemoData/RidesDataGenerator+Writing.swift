@@ -67,8 +67,9 @@ extension RidesDataGenerator {
         public var fileExtension: String { rawValue }
     }
 
-    /// Writes `driver_stats`, `customer_stats` and `orders` into `directory` (created if missing) and
-    /// returns the paths. CSV uses ``GenDataCSVWriter`` unless `writer` is given; Parquet needs `writer`.
+    /// Writes `driver_stats`, `customer_stats`, `orders` and `trips` into `directory` (created if missing)
+    /// and returns the paths, in that order. CSV uses ``GenDataCSVWriter`` unless `writer` is given; Parquet
+    /// needs `writer`. `trips` is generated here, once, and freed after it is written.
     @discardableResult
     public func write(to directory: String, format: Format = .csv, writer: (any BatchFileWriter)? = nil) throws(RidesDataError) -> [String] {
         guard let writer = writer ?? (format == .csv ? GenDataCSVWriter() : nil) else {
@@ -79,15 +80,22 @@ extension RidesDataGenerator {
         try RidesDataGenerator.makeDirectories(directory)
         var paths: [String] = []
         for (name, batch) in [("driver_stats", driverStats), ("customer_stats", customerStats), ("orders", orders)] {
-            let path = directory + "/" + name + "." + format.fileExtension
-            do {
-                try writer.write(batch, to: path)
-            } catch {
-                throw RidesDataError(path: path, reason: "\(error)")
-            }
-            paths.append(path)
+            paths.append(try write(batch, named: name, to: directory, format: format, writer: writer))
         }
+        paths.append(try write(trips, named: "trips", to: directory, format: format, writer: writer))
         return paths
+    }
+
+    private func write(
+        _ batch: ColumnBatch, named name: String, to directory: String, format: Format, writer: any BatchFileWriter
+    ) throws(RidesDataError) -> String {
+        let path = directory + "/" + name + "." + format.fileExtension
+        do {
+            try writer.write(batch, to: path)
+        } catch {
+            throw RidesDataError(path: path, reason: "\(error)")
+        }
+        return path
     }
 
     /// `mkdir -p`.

@@ -48,6 +48,9 @@ public enum RidesScale: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// Raw trip events, five per order.
+    public var trips: Int { 5 * orders }
+
     /// Hourly driver rows before the late corrections are added.
     public var hourlyDriverRows: Int { drivers * hours }
     /// Daily customer rows.

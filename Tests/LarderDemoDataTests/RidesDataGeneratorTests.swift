@@ -138,13 +138,14 @@ struct RidesDataGeneratorTests {
         defer { removeTree(root) }
         let dir = root + "/xs"
         let paths = try Self.xs.write(to: dir, format: .csv)
-        #expect(paths == ["driver_stats", "customer_stats", "orders"].map { "\(dir)/\($0).csv" })
+        #expect(paths == ["driver_stats", "customer_stats", "orders", "trips"].map { "\(dir)/\($0).csv" })
         let headers = [
             "\"driver_id\",\"event_timestamp\",\"created\",\"conv_rate\",\"acc_rate\",\"avg_daily_trips\"",
             "\"customer_id\",\"event_timestamp\",\"created\",\"current_balance\",\"avg_passenger_count\",\"lifetime_trip_count\"",
             "\"order_id\",\"driver_id\",\"customer_id\",\"event_timestamp\",\"trip_completed\"",
+            "\"trip_id\",\"driver_id\",\"customer_id\",\"event_timestamp\",\"created\",\"fare\",\"distance_km\",\"rating\",\"payment\"",
         ]
-        let batches = [Self.xs.driverStats, Self.xs.customerStats, Self.xs.orders]
+        let batches = [Self.xs.driverStats, Self.xs.customerStats, Self.xs.orders, Self.xs.trips]
         for (path, (header, batch)) in zip(paths, zip(headers, batches)) {
             let lines = try firstLines(path, 2)
             #expect(lines[0] == header)
@@ -172,7 +173,7 @@ struct RidesDataGeneratorTests {
         try Self.xs.write(to: dir, format: .parquet, writer: recorder)
         #expect(recorder.written == [
             "\(dir)/driver_stats.parquet": Self.xs.driverStats.rowCount,
-            "\(dir)/customer_stats.parquet": 350, "\(dir)/orders.parquet": 10_000,
+            "\(dir)/customer_stats.parquet": 350, "\(dir)/orders.parquet": 10_000, "\(dir)/trips.parquet": 50_000,
         ])
     }
 
