@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The rides demo, end to end: demo data -> apply -> materialize -> training set + snapshot -> serve -> lookup.
+# The rides demo, end to end: demo data -> apply -> materialize -> training sets (one with window aggregates)
+# + snapshot -> train -> serve -> lookup.
 # Uses LARDER_REDIS_URL when set, else starts a private Redis (scripts/with-private-redis.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,9 @@ step "larder training-set (point in time, trip requests x rides_plus service: cl
 "$larder" training-set --entities "$LARDER_DATA/trip_requests.parquet" --service rides_plus --out .larder-demo/train.parquet --save rides_demo
 "$larder" snapshots show rides_demo
 "$larder" inspect .larder-demo/state/snapshots/rides_demo.parquet --rows 5
+step "larder training-set (orders x rides_windows service: window aggregates of trips per driver and customer at each order's time)"
+"$larder" training-set --entities "$LARDER_DATA/orders.parquet" --service rides_windows --out .larder-demo/train-windows.parquet
+"$larder" inspect .larder-demo/train-windows.parquet --rows 3
 
 step "larder train (on rides_demo, latest 20 % by event time validates) -> promote"
 "$larder" train --snapshot rides_demo --label trip_completed
