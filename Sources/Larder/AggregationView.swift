@@ -55,6 +55,14 @@ public struct AggregationView: Sendable {
         aggregation.outputType(input: aggregation.column.flatMap { event(named: $0)?.type })
     }
 
+    /// The view's events as the offline store keeps them: a feature view of the same name whose fields are the
+    /// event columns (through the transform), stored offline only and never expiring — what `larder materialize`
+    /// writes for this view and what training sets read.
+    public var eventsView: FeatureView {
+        FeatureView(name, entities: entities, ttl: nil, source: source, fields: events, transform: transform,
+                    online: false, offline: true, tags: tags, owner: owner, description: description)
+    }
+
     /// A selection of this view's features for a ``FeatureService``; no names means all of them.
     public func features(_ names: String...) -> FeatureSelection {
         FeatureSelection(aggregationView: self, features: names.isEmpty ? nil : names)

@@ -13,6 +13,7 @@ struct MaterializeCommand: ParsableCommand {
             and are appended to the offline store (Parquet under --home). Re-materializing an interval that
             is already stored replaces its source-derived rows; pushed rows (`larder push`, POST /push) are
             kept. A bad row stops the job with the file, row and reason, and nothing of the job is committed.
+            An aggregation view stores its events (offline only), which training sets then read.
 
             Examples:
               larder materialize --start 2026-01-01T00:00:00Z --end 2026-02-01T00:00:00Z
@@ -41,7 +42,8 @@ struct MaterializeCommand: ParsableCommand {
         let project = Project(options)
         let (repository, _) = try project.appliedRepository()
         let interval = EventInterval(start: try Timestamp(parsing: start), end: try Timestamp(parsing: end))
-        let views = try project.views(named: self.views)
+        // Without names, --online-only skips the views nothing is served from (an aggregation view's events).
+        let views = try project.views(named: self.views).filter { !(onlineOnly && self.views.isEmpty && !$0.online) }
         let materializer = try Materializer(repository: repository, home: options.homeDirectory, dataDirectory: options.dataDirectory,
                                             online: try project.onlineSink(enabled: !offlineOnly))
         let terminal = ProgressLine()

@@ -55,12 +55,14 @@ struct Project {
         return (repository, version)
     }
 
-    /// The views named on the command line (all when none), or an error listing the known ones.
+    /// The views named on the command line (all when none), an aggregation view as the feature view of its
+    /// events (``AggregationView/eventsView``), or an error listing the known ones.
     func views(named names: [String]) throws -> [FeatureView] {
-        if names.isEmpty { return repository.views }
+        let all = repository.views + repository.aggregationViews.map(\.eventsView)
+        if names.isEmpty { return all }
         return try names.map { name in
-            guard let view = repository.view(named: name) else {
-                throw CLIError("no view named \(name); views: \(repository.views.map(\.name).joined(separator: ", "))")
+            guard let view = all.first(where: { $0.name == name }) else {
+                throw CLIError("no view named \(name); views: \(all.map(\.name).joined(separator: ", "))")
             }
             return view
         }

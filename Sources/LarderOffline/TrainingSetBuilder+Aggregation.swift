@@ -5,9 +5,10 @@ import LarderSources
 
 extension TrainingSetBuilder {
     /// A training set with window aggregates: the other features as ``build(entities:features:fullNames:entityFile:)``
-    /// gives them, then each aggregation view's requested features (``WindowAggregator``) over the view's events
-    /// read from its source, after the entity rows' columns and the other features, grouped by view in
-    /// first-appearance order.
+    /// gives them, then each aggregation view's requested features (``WindowAggregator``), after the entity rows'
+    /// columns and the other features, grouped by view in first-appearance order. The events come from the offline
+    /// store once the view has been materialized there (its intervals go into the lineage like a view's), else
+    /// straight from the view's source.
     func buildWithAggregations(entities: ColumnBatch, features: [FeatureReference], fullNames: Bool, entityFile: String?) throws -> Result {
         let others = features.filter { repository.aggregationView(named: $0.view) == nil }
         var groups: [(view: AggregationView, features: [String])] = []
@@ -30,8 +31,16 @@ extension TrainingSetBuilder {
         var fields = base.batch.schema.fields, columns = base.batch.columns
         var taken = Set(fields.map(\.name))
         var sources: [String: SourceRows] = [:]  // views of one source read it once
+        var intervals = base.intervals
+        let latest = (times.int64Values.indices.filter { !times.isNull($0) }.map { times.int64Values[$0] }.max() ?? 0) &+ 1
         for group in groups {
-            let events = try readEvents(of: group.view, sources: &sources)
+            let events: ColumnBatch
+            if let stored = try readStoredEvents(of: group.view, before: latest) {
+                events = stored
+                intervals[group.view.name] = try store.catalog.intervals(view: group.view.name)
+            } else {
+                events = try readEvents(of: group.view, sources: &sources)
+            }
             let computed = try WindowAggregator.aggregate(view: group.view, features: group.features, events: events,
                                                           entities: entities, times: times)
             for (feature, column) in zip(group.features, computed) {
@@ -43,7 +52,17 @@ extension TrainingSetBuilder {
                 columns.append(column)
             }
         }
-        return Result(batch: try ColumnBatch(schema: Schema(fields), columns: columns), intervals: base.intervals)
+        return Result(batch: try ColumnBatch(schema: Schema(fields), columns: columns), intervals: intervals)
+    }
+
+    /// The view's events from the offline store, when `larder materialize` has stored them (``AggregationView/eventsView``);
+    /// only days before `end` (no window reaches past the latest entity time).
+    private func readStoredEvents(of view: AggregationView, before end: Int64) throws -> ColumnBatch? {
+        guard try !store.catalog.intervals(view: view.name).isEmpty else { return nil }
+        let columns = view.joinKeys + ["event_timestamp", "created"] + view.events.map(\.name)
+        let interval = EventInterval(start: Timestamp(microsecondsSinceEpoch: .min), end: Timestamp(microsecondsSinceEpoch: end))
+        return try store.read(view: view.name, columns: columns, interval: interval)
+            ?? ViewRowBuilderSchema.stored(view.eventsView).selecting(columns)
     }
 
     /// The view's events from its source, through its transform, as stored columns: join keys,
