@@ -16,32 +16,15 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/larder-bench.XXXXXX"); trap 'rm -rf "$work"' E
 export LARDER_HOME="$work/state" LARDER_DATA="$data"
 "$larder" apply >/dev/null
 "$larder" materialize --start 2025-12-01T00:00:00Z --end 2026-03-01T00:00:00Z --offline-only >/dev/null
-measure() { # larder|duckdb -> "name wall_s cpu_s rss_mib"
-  if [ "$1" = larder ]; then
-    set -- larder "$larder" training-set --entities "$data/orders.parquet" --service rides_windows --out "$work/larder.parquet"
-  else
-    set -- duckdb .venv/bin/python ../shared/bench/oracle_windows.py "$data" "$work/oracle.parquet"
-  fi
-  local name=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
-  read -r wall user sys rss < "$work/time"
-  echo "$name $wall $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') $((rss / 1024))"
+. scripts/lib/paired-runs.sh
+engine() {
+  case $1 in
+    larder) timed larder "$larder" training-set --entities "$data/orders.parquet" --service rides_windows --out "$work/larder.parquet" ;;
+    duckdb) timed duckdb .venv/bin/python ../shared/bench/oracle_windows.py "$data" "$work/oracle.parquet" ;;
+  esac
 }
-echo "run engine wall_s cpu_s peak_rss_mib" | tee "$work/runs"
-for run in $(seq 1 "$runs"); do
-  if (( run % 2 )); then order="larder duckdb"; else order="duckdb larder"; fi
-  for engine in $order; do echo "$run $(measure "$engine")" | tee -a "$work/runs"; done
-done
-.venv/bin/python - "$work" <<'PY'
-import statistics, sys
-work = sys.argv[1]
-rows = [line.split() for line in open(f"{work}/runs").read().splitlines()[1:]]
-med = {e: [statistics.median(float(r[i]) for r in rows if r[1] == e) for i in (2, 3, 4)] for e in ("larder", "duckdb")}
-for e, (wall, cpu, rss) in med.items():
-    print(f"median {e:<7} wall {wall:.2f} s  cpu {cpu:.2f} s  peak RSS {rss:.0f} MiB")
-a, b = med["larder"], med["duckdb"]
-print(f"larder / duckdb: wall {a[0] / b[0]:.3f}  cpu {a[1] / b[1]:.3f}  peak RSS {a[2] / b[2]:.3f}")
-PY
+alternate "$runs" larder duckdb engine
+summarize larder duckdb
 .venv/bin/python - "$work/oracle.parquet" <<'PY'
 import sys, pyarrow.parquet as pq
 pq.write_table(pq.read_table(sys.argv[1]).drop(["last3_fares"]), sys.argv[1])
