@@ -56,6 +56,20 @@ public struct AggregateState: Sendable, Hashable {
         self.operation = operation
     }
 
+    /// A state from its parts, as a codec stored them (the caller vouches they came from a state).
+    package init(operation: Aggregation.Operation, count: Int64, sum: Double, integerSum: Int64, integral: Bool, mean: Double,
+                 m2: Double, extreme: Value, latest: [Stamped]) {
+        self.operation = operation
+        self.count = count
+        self.sum = sum
+        self.integerSum = integerSum
+        self.integral = integral
+        self.mean = mean
+        self.m2 = m2
+        self.extreme = extreme
+        self.latest = latest
+    }
+
     /// Adds one event: its value of the aggregated column (ignored by `count`, which counts events), at
     /// `time`, created at `created` (`Int64.min` for none). A null value is ignored.
     public mutating func add(_ value: Value, time: Int64, created: Int64) {
