@@ -27,10 +27,15 @@ public struct AggregationView: Sendable {
     public let tags: [String: String]
     public let owner: String?
     public let description: String
+    /// When `larder serve`'s scheduler stores new events (incrementally, like a feature view's rows).
+    public let schedule: Schedule?
+    /// How far behind its watermark each incremental run re-reads the source (none needed with a `created` column).
+    public let allowedLateness: TimeSpan?
 
     public init(
         _ name: String, entities: [Entity], source: Source, events: [Field], aggregations: [Aggregation],
-        transform: RowTransform? = nil, tags: [String: String] = [:], owner: String? = nil, description: String = ""
+        transform: RowTransform? = nil, tags: [String: String] = [:], owner: String? = nil, description: String = "",
+        schedule: Schedule? = nil, allowedLateness: TimeSpan? = nil
     ) {
         self.name = name
         self.entities = entities
@@ -41,6 +46,8 @@ public struct AggregationView: Sendable {
         self.tags = tags
         self.owner = owner
         self.description = description
+        self.schedule = schedule
+        self.allowedLateness = allowedLateness
     }
 
     public var joinKeys: [String] { entities.map(\.joinKey) }
@@ -57,10 +64,11 @@ public struct AggregationView: Sendable {
 
     /// The view's events as the offline store keeps them: a feature view of the same name whose fields are the
     /// event columns (through the transform), stored offline only and never expiring — what `larder materialize`
-    /// writes for this view and what training sets read.
+    /// (and the scheduler, with ``schedule``) writes for this view and what training sets read.
     public var eventsView: FeatureView {
         FeatureView(name, entities: entities, ttl: nil, source: source, fields: events, transform: transform,
-                    online: false, offline: true, tags: tags, owner: owner, description: description)
+                    online: false, offline: true, tags: tags, owner: owner, description: description,
+                    schedule: schedule, allowedLateness: allowedLateness)
     }
 
     /// A selection of this view's features for a ``FeatureService``; no names means all of them.

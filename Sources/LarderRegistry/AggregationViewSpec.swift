@@ -20,6 +20,9 @@ public struct AggregationViewSpec: Codable, Sendable, Equatable {
     public var tags: [String: String]
     public var owner: String?
     public var description: String
+    /// The schedule's description, as for views; absent when none.
+    public var schedule: String? = nil
+    public var allowedLatenessMicroseconds: Int64? = nil
 
     public func aggregation(_ name: String) -> AggregationSpec? { aggregations.first { $0.name == name } }
     public func event(_ name: String) -> FieldSpec? { events.first { $0.name == name } }
@@ -88,7 +91,8 @@ extension AggregationViewSpec {
             name: view.name, entities: view.entities.map(\.name), source: view.source.name,
             events: view.events.map { FieldSpec(name: $0.name, type: $0.type, nullable: $0.nullable, description: $0.description) },
             aggregations: view.aggregations.map(AggregationSpec.init), transform: view.transform?.identity,
-            tags: view.tags, owner: view.owner, description: view.description)
+            tags: view.tags, owner: view.owner, description: view.description, schedule: view.schedule?.description,
+            allowedLatenessMicroseconds: view.allowedLateness?.microseconds)
     }
 }
 

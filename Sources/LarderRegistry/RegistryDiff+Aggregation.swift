@@ -18,6 +18,10 @@ extension RegistryDiff {
         if a.transform != b.transform {
             breaking("transform changed from \(a.transform ?? "none") to \(b.transform ?? "none"): events are rewritten differently before they are aggregated")
         }
+        if a.schedule != b.schedule { compatible("schedule changed to \(b.schedule ?? "none")") }
+        if a.allowedLatenessMicroseconds != b.allowedLatenessMicroseconds {
+            compatible("allowed lateness changed to \(b.allowedLatenessMicroseconds.map { TimeSpan(microseconds: $0).description } ?? "none")")
+        }
         let oldEvents = Dictionary(a.events.map { ($0.name, $0) }, uniquingKeysWith: { x, _ in x })
         let newEvents = Set(b.events.map(\.name))
         for event in b.events {

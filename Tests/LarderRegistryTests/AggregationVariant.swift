@@ -19,6 +19,8 @@ struct AggregationVariant {
     var tags: [String: String] = ["team": "rides"]
     var owner: String? = "rides@example.com"
     var description = "Trips per driver over sliding windows"
+    var schedule: Schedule? = nil
+    var allowedLateness: TimeSpan? = nil
     /// Entities the view names but the repository does not list.
     var unlistedEntities: [Entity] = []
     /// A source the view reads but the repository does not list.
@@ -34,7 +36,7 @@ struct AggregationVariant {
         return AggregationView(name, entities: [useCustomer ? base.customer : base.driver] + unlistedEntities,
                                source: unlistedSource ?? (useDriverSource ? base.driverSource : trips),
                                events: events, aggregations: aggregations, transform: transform, tags: tags, owner: owner,
-                               description: description)
+                               description: description, schedule: schedule, allowedLateness: allowedLateness)
     }
 
     var repository: FeatureRepository {
