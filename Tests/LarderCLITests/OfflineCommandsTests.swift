@@ -34,19 +34,19 @@ struct OfflineCommandsTests {
     func crashSafety() throws {
         try withTemporaryDirectory { dir in
             let larder = try prepared(dir)
-            let first = try larder.run("materialize", "--start", Self.start, "--end", "2026-01-03T00:00:00Z", "--offline-only")
+            let first = try larder.run("materialize", "--start", Self.start, "--end", "2026-01-03T00:00:00Z", "--offline-only", "--view", "driver_stats", "--view", "customer_stats")
             #expect(first.status == 0, "\(first.stderr)")
             let before = try catalog(dir)
             #expect(before.count == 4)
 
             var crashing = larder
             crashing.environment["LARDER_FAULT"] = "after-stage"
-            let killed = try crashing.run("materialize", "--start", Self.start, "--end", "2026-01-08T00:00:00Z", "--offline-only")
+            let killed = try crashing.run("materialize", "--start", Self.start, "--end", "2026-01-08T00:00:00Z", "--offline-only", "--view", "driver_stats", "--view", "customer_stats")
             #expect(killed.status == 9, "killed by SIGKILL")
             #expect(try catalog(dir) == before, "nothing of the killed job is visible")
             #expect(parquetFiles(dir).count > before.count, "its staged files are on disk as orphans")
 
-            let rerun = try larder.run("materialize", "--start", Self.start, "--end", "2026-01-08T00:00:00Z", "--offline-only")
+            let rerun = try larder.run("materialize", "--start", Self.start, "--end", "2026-01-08T00:00:00Z", "--offline-only", "--view", "driver_stats", "--view", "customer_stats")
             #expect(rerun.status == 0, "\(rerun.stderr)")
             let after = try catalog(dir)
             #expect(after.count == 14)

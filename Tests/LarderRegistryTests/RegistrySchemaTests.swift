@@ -134,9 +134,10 @@ struct RegistrySchemaTests {
     static let specProperties: (schema: Int32, names: [String]) = (6, [
         "AggregationSpec.column", "AggregationSpec.hopMicroseconds", "AggregationSpec.k", "AggregationSpec.name", "AggregationSpec.operation",
         "AggregationSpec.windowMicroseconds",
-        "AggregationViewSpec.aggregations", "AggregationViewSpec.description", "AggregationViewSpec.entities", "AggregationViewSpec.events",
-        "AggregationViewSpec.name", "AggregationViewSpec.owner", "AggregationViewSpec.source", "AggregationViewSpec.tags",
-        "AggregationViewSpec.transform",
+        // Migration 6 (not in any release before these fields) registers aggregation views with their schedule.
+        "AggregationViewSpec.aggregations", "AggregationViewSpec.allowedLatenessMicroseconds", "AggregationViewSpec.description",
+        "AggregationViewSpec.entities", "AggregationViewSpec.events", "AggregationViewSpec.name", "AggregationViewSpec.owner",
+        "AggregationViewSpec.schedule", "AggregationViewSpec.source", "AggregationViewSpec.tags", "AggregationViewSpec.transform",
         "EntitySpec.description", "EntitySpec.joinKey", "EntitySpec.keyType", "EntitySpec.name", "EntitySpec.owner", "EntitySpec.tags",
         "FeatureReference.feature", "FeatureReference.view",
         "FieldSpec.description", "FieldSpec.name", "FieldSpec.nullable", "FieldSpec.type",
