@@ -71,10 +71,7 @@ package final class ColumnarRowCursor: @unchecked Sendable {
         state.pointee.access = 0
     }
 
-    package var row: Int { state.pointee.row }
-    package var slotCount: Int { state.pointee.slotCount }
     @inline(__always) package func isSource(_ slot: Int) -> Bool { slot < sourceCount }
-    package func name(ofSlot slot: Int) -> String { slotNames[slot] }
     package func slot(named name: String) -> Int? { (0..<state.pointee.slotCount).first { slotNames[$0] == name } }
     /// What the chunk's rows wrote to `slot`; nil when no row wrote it.
     package func writes(ofSlot slot: Int) -> SlotWrites? { slotWrites[slot] }

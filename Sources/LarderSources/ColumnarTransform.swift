@@ -133,29 +133,16 @@ struct ColumnarTransform {
             guard origins[f] != .missing || range.isEmpty, originHolds(field: f, range: range, writtenKinds: nil) else { return nil }
             return .untouched
         }
-        var merged: SlotWrites?
-        defer { merged?.deallocate() }
-        if written.count > 1 { merged = Self.merge(written) }
-        let writes = merged ?? written[0]
-        let none = WrittenKind.none.rawValue
+        // Rows writing both of a field's names (possible only when the source lacks the first): the boxed rule decides.
+        guard written.count == 1 else { return nil }
+        let writes = written[0]
+        let none = WrittenKind.none.rawValue  // hoisted: an enum's rawValue getter is a call across modules
         let allWritten = (0..<writes.count).allSatisfy { writes.kinds[$0] != none }
         if origins[f] == .missing && !allWritten { return nil }
         guard originHolds(field: f, range: range, writtenKinds: writes.kinds) else { return nil }
         let origin = allWritten || origins[f] == .null ? nil : originColumn(field: f, range: range)
         let field = schema.fields[f]
         return WrittenColumn.assemble(writes, type: field.type, nullable: field.nullable, origin: origin).map(FieldPart.column)
-    }
-
-    /// One slot's writes from several, each row from the first that wrote it.
-    private static func merge(_ written: [SlotWrites]) -> SlotWrites {
-        var merged = SlotWrites(count: written[0].count)
-        let none = WrittenKind.none.rawValue
-        for row in 0..<merged.count {
-            if let first = written.first(where: { $0.kinds[row] != none }) {
-                merged.store(first.value(at: row), at: row)
-            }
-        }
-        return merged
     }
 
     /// Whether the rows of `range` the transform did not write may take field `f` from its origin: its
