@@ -5,9 +5,10 @@ public import LarderColumnar
 /// events of its key with `floor_hop(t − window) ≤ event time < t` (every event before `t` for a lifetime).
 ///
 /// Events are grouped by key and sorted once (``SortedEvents``); the queries of one key are visited in time
-/// order, so each window's two ends only move forward, and each aggregate is computed over its window's events
-/// directly — no running sums to drift, no tiles to mis-merge. Keys run in parallel. Cost O(E log E) for the
-/// sort plus, per query and aggregation, the number of events in its window.
+/// order, so each window's two ends only move forward (the start never passes the end: events from the end on
+/// are at or after `t`, past any start), and each aggregate is computed over its window's events directly — no
+/// running sums to drift, no tiles to mis-merge. Keys run in parallel. Cost O(E) for the radix sort plus, per
+/// query and aggregation, the number of events in its window.
 ///
 /// ```swift
 /// let columns = try WindowAggregator.aggregate(view: driverTrips, features: ["trips_1h"], events: trips,
@@ -43,7 +44,7 @@ public enum WindowAggregator {
         guard let eventTimes = events.column(named: "event_timestamp"), eventTimes.type == .timestamp else {
             throw TrainingSetError("the events of \(view.name) have no timestamp column event_timestamp")
         }
-        let sorted = SortedEvents(keys: eventKeys, times: eventTimes, created: events.column(named: "created"))
+        let sorted = try SortedEvents(keys: eventKeys, times: eventTimes, created: events.column(named: "created"))
         var inputs: [String: WindowInput] = [:]
         for aggregation in aggregations {
             guard let name = aggregation.column, inputs[name] == nil else { continue }
@@ -80,7 +81,7 @@ public enum WindowAggregator {
                 if let start = plan.aggregation.windowStart(at: t) {
                     while lows[a] < high && sorted.times[lows[a]] < start { lows[a] += 1 }
                 }
-                outputs[a].store(plan.compute(lows[a]..<max(lows[a], high), sorted: sorted), at: row)
+                outputs[a].store(plan.compute(lows[a]..<high, sorted: sorted), at: row)
             }
         }
     }

@@ -46,27 +46,20 @@ struct WindowInput: Sendable {
         }
     }
 
-    /// Each row's rank among the column's distinct values, compared as bytes (as DuckDB and Parquet order them).
+    /// Each row's rank among the column's distinct values, compared as bytes (as DuckDB and Parquet order them):
+    /// the values get dense ids as join keys do (``KeyColumnEncoding``), and only the distinct ones are sorted.
     private static func byteRanks(_ column: Column, order: [Int32]) -> [Int64] {
-        column.withBinary { offsets, bytes in
-            var ids: [ArraySlice<UInt8>: Int] = [:]
-            var distinct: [ArraySlice<UInt8>] = []
-            var rowIds = [Int](repeating: 0, count: column.count)
-            let all = Array(bytes)
-            for row in 0..<column.count where !column.isNull(row) {
-                let value = all[offsets[row]..<offsets[row + 1]]
-                if let id = ids[value] {
-                    rowIds[row] = id
-                } else {
-                    ids[value] = distinct.count
-                    rowIds[row] = distinct.count
-                    distinct.append(value)
-                }
+        let (encoding, ids) = KeyColumnEncoding.encode(column)
+        var firstRow = [Int](repeating: -1, count: encoding.keyCount)
+        for (row, id) in ids.enumerated() where id >= 0 && firstRow[Int(id)] < 0 { firstRow[Int(id)] = row }
+        return column.withBinary { offsets, bytes in
+            func value(_ id: Int) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: bytes[offsets[firstRow[id]]..<offsets[firstRow[id] + 1]])
             }
-            let sorted = distinct.indices.sorted { distinct[$0].lexicographicallyPrecedes(distinct[$1]) }
-            var rank = [Int64](repeating: 0, count: distinct.count)
+            let sorted = (0..<encoding.keyCount).sorted { value($0).lexicographicallyPrecedes(value($1)) }
+            var rank = [Int64](repeating: 0, count: encoding.keyCount)
             for (r, id) in sorted.enumerated() { rank[id] = Int64(r) }
-            return order.map { column.isNull(Int($0)) ? 0 : rank[rowIds[Int($0)]] }
+            return order.map { ids[Int($0)] < 0 ? 0 : rank[Int(ids[Int($0)])] }
         }
     }
 
