@@ -36,6 +36,10 @@ public struct FeatureRepository: Sendable {
         self.services = services
     }
 
+    /// Everything materialization stores: the feature views, then each aggregation view as the feature view of
+    /// its events (``AggregationView/eventsView``).
+    public var materializedViews: [FeatureView] { views + aggregationViews.map(\.eventsView) }
+
     public func entity(named name: String) -> Entity? { entities.first { $0.name == name } }
     public func source(named name: String) -> Source? { sources.first { $0.name == name } }
     public func view(named name: String) -> FeatureView? { views.first { $0.name == name } }

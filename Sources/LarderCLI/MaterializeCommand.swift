@@ -42,8 +42,11 @@ struct MaterializeCommand: ParsableCommand {
         let project = Project(options)
         let (repository, _) = try project.appliedRepository()
         let interval = EventInterval(start: try Timestamp(parsing: start), end: try Timestamp(parsing: end))
-        // Without names, --online-only skips the views nothing is served from (an aggregation view's events).
-        let views = try project.views(named: self.views).filter { !(onlineOnly && self.views.isEmpty && !$0.online) }
+        // Without names, a run skips the views it would write nothing of (e.g. --online-only and an aggregation
+        // view's events, stored offline only); named views are run as asked.
+        let views = try project.views(named: self.views).filter { view in
+            !self.views.isEmpty || (!onlineOnly && view.offline) || (!offlineOnly && view.online)
+        }
         let materializer = try Materializer(repository: repository, home: options.homeDirectory, dataDirectory: options.dataDirectory,
                                             online: try project.onlineSink(enabled: !offlineOnly))
         let terminal = ProgressLine()

@@ -58,7 +58,7 @@ struct Project {
     /// The views named on the command line (all when none), an aggregation view as the feature view of its
     /// events (``AggregationView/eventsView``), or an error listing the known ones.
     func views(named names: [String]) throws -> [FeatureView] {
-        let all = repository.views + repository.aggregationViews.map(\.eventsView)
+        let all = repository.materializedViews
         if names.isEmpty { return all }
         return try names.map { name in
             guard let view = all.first(where: { $0.name == name }) else {

@@ -12,9 +12,7 @@ enum ScheduledMaterialization {
         let materializer = try Materializer(repository: repository, home: project.options.homeDirectory,
                                             dataDirectory: project.options.dataDirectory, online: try project.onlineSink(enabled: true))
         let compactor = OfflineCompactor(store: materializer.store, jobs: materializer.jobs, state: materializer.state)
-        // An aggregation view is scheduled as the feature view of its events (stored offline for training sets).
-        let views = repository.views + repository.aggregationViews.map(\.eventsView)
-        return MaterializationScheduler(views: views, clock: SystemSchedulerClock(), override: every.map { .every($0) }, onEvent: { event in
+        return MaterializationScheduler(views: repository.materializedViews, clock: SystemSchedulerClock(), override: every.map { .every($0) }, onEvent: { event in
             let line: String = switch event {
             case .succeeded(let view, let at): "scheduler: \(view) materialized up to \(at.iso8601(fractionalDigits: 0))"
             case .failed(let view, _, let error, let retry): "scheduler: \(view) failed (\(error)); retrying at \(retry.iso8601(fractionalDigits: 0))"

@@ -21,11 +21,16 @@ struct TrainingSetCommand: ParsableCommand {
             Features of on-demand views are computed from each row's joined features and its request
             fields, read from the entity file's columns of the same names (e.g. distance_km).
 
+            Features of aggregation views (window aggregates, e.g. driver_trips:trips_1h) count the events
+            with floor_hop(T - window) <= event time < T, read from the offline store once `larder
+            materialize` has stored the view's events, else from its source.
+
             Examples:
               larder training-set --entities data/orders.parquet --service rides --out train.parquet
               larder training-set --entities orders.csv --features driver_stats:conv_rate,customer_stats:current_balance \\
                   --out train.csv --full-names
               larder training-set --entities data/orders.parquet --service rides --out train.parquet --save rides_v1
+              larder training-set --entities data/orders.parquet --service rides_windows --out train-windows.parquet
             """)
 
     @OptionGroup var options: GlobalOptions

@@ -32,12 +32,14 @@ extension TrainingSetBuilder {
         var taken = Set(fields.map(\.name))
         var sources: [String: SourceRows] = [:]  // views of one source read it once
         var intervals = base.intervals
-        let latest = (times.int64Values.indices.filter { !times.isNull($0) }.map { times.int64Values[$0] }.max() ?? 0) &+ 1
+        let micros = times.int64Values
+        let latest = ((0..<times.count).lazy.filter { !times.isNull($0) }.map { micros[$0] }.max() ?? 0) &+ 1
         for group in groups {
             let events: ColumnBatch
-            if let stored = try readStoredEvents(of: group.view, before: latest) {
-                events = stored
-                intervals[group.view.name] = try store.catalog.intervals(view: group.view.name)
+            let stored = try store.catalog.intervals(view: group.view.name)
+            if !stored.isEmpty {
+                events = try readStoredEvents(of: group.view, before: latest)
+                intervals[group.view.name] = stored
             } else {
                 events = try readEvents(of: group.view, sources: &sources)
             }
@@ -55,10 +57,9 @@ extension TrainingSetBuilder {
         return Result(batch: try ColumnBatch(schema: Schema(fields), columns: columns), intervals: intervals)
     }
 
-    /// The view's events from the offline store, when `larder materialize` has stored them (``AggregationView/eventsView``);
-    /// only days before `end` (no window reaches past the latest entity time).
-    private func readStoredEvents(of view: AggregationView, before end: Int64) throws -> ColumnBatch? {
-        guard try !store.catalog.intervals(view: view.name).isEmpty else { return nil }
+    /// The view's events as `larder materialize` stored them (``AggregationView/eventsView``); only days before
+    /// `end` (no window reaches past the latest entity time).
+    private func readStoredEvents(of view: AggregationView, before end: Int64) throws -> ColumnBatch {
         let columns = view.joinKeys + ["event_timestamp", "created"] + view.events.map(\.name)
         let interval = EventInterval(start: Timestamp(microsecondsSinceEpoch: .min), end: Timestamp(microsecondsSinceEpoch: end))
         return try store.read(view: view.name, columns: columns, interval: interval)
