@@ -26,6 +26,20 @@ struct OnlineMaterializationSink: OnlineSink {
         done.wait()
         return try box.get().written
     }
+
+    func writeTiles(view: AggregationView, events: ColumnBatch) throws -> Int {
+        let spec = AggregationViewSpec(view)
+        let layout = try AggregateTileLayout(spec: spec, joinKeys: view.joinKeys, project: project)
+        let rows = try AggregateEvents(batch: events, layout: layout)
+        let box = ResultBox<Int>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { box.set(.success(try await store.replaceTiles(layout, events: rows, now: .now()))) } catch { box.set(.failure(error)) }
+            done.signal()
+        }
+        done.wait()
+        return try box.get()
+    }
 }
 
 /// Carries an async result back to the blocking caller.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Larder
+import LarderColumnar
 import LarderOffline
 import LarderOnline
 import LarderRegistry
@@ -17,11 +18,14 @@ struct PushCommand: AsyncParsableCommand {
             go through the view's transform and type checks; online writes never replace a newer value;
             offline rows are committed as push parts of their days (stored rows are kept, and no later
             materialization removes them) before the command returns. A file that fails validation writes
-            nothing.
+            nothing. Events for aggregation views (name one, or their event source) update each entity's tiles
+            atomically and are recognised when pushed again, so a retried push counts nothing twice; events
+            older than the view's allowed lateness are stored offline and counted by the next batch run.
 
             Examples:
               larder push driver_stats new_rows.csv
               larder push driver_stats late.parquet --to online_and_offline
+              larder push trips new_trips.parquet
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -49,8 +53,13 @@ struct PushCommand: AsyncParsableCommand {
         let client = try project.redisClient()
         defer { client.shutdown() }
         let ingestion = PushIngestion(repository: repository, store: RedisOnlineStore(client: client), offline: buffer)
+        let aggregations = ingestion.aggregationViews(named: view)
         let target: FeatureView
-        do { target = try ingestion.view(named: view) } catch { throw CLIError(error.message) }
+        if let first = aggregations.first {
+            target = first.eventsView
+        } else {
+            do { target = try ingestion.view(named: view) } catch { throw CLIError(error.message) }
+        }
         let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
         let location: Source.Location = path.lowercased().hasSuffix(".csv") ? .csv(path: path) : .parquet(path: path)
         let source = Source(target.source.name, location: location, eventTimestamp: target.source.eventTimestampColumn,
@@ -59,6 +68,11 @@ struct PushCommand: AsyncParsableCommand {
         let rows = try reader.read(source, types: ViewRowBuilder.sourceColumns(of: target).types)
         let count: Int
         do {
+            if !aggregations.isEmpty {
+                let pushed = try await ingestion.pushEvents(views: aggregations, batch: rows.batch, to: destination)
+                print("pushed \(rows.batch.rowCount) events of \(file) to \(pushed.views.joined(separator: ", ")) (\(destination.rawValue)): \(pushed.online.applied) applied to tiles, \(pushed.online.duplicates) already applied, \(pushed.online.late) late (counted by the next batch run)")
+                return
+            }
             count = try await ingestion.push(view: target, batch: rows.batch, to: destination)
         } catch let error as APIError {
             throw CLIError(error.message)

@@ -9,6 +9,9 @@ import Foundation
 public protocol OnlineSink: Sendable {
     /// Writes the newest row per entity of `rows` (the view's stored schema); returns rows written.
     func write(view: FeatureView, rows: ColumnBatch) throws -> Int
+    /// Replaces an aggregation view's online tiles with ones built from `events`, its whole stored event history
+    /// (join keys, `event_timestamp`, `created`, event columns), as they stand now; returns the entities written.
+    func writeTiles(view: AggregationView, events: ColumnBatch) throws -> Int
 }
 
 /// What one materialization did.
@@ -197,9 +200,18 @@ public final class Materializer: Sendable {
         FaultInjection.point("after-commit")
         if writeOnline, let online {
             do {
-                for (index, (view, stored)) in built.enumerated() where view.online {
-                    progress(MaterializationProgress(view: view.name, phase: "writing online", rows: stored.rowCount, elapsed: 0))
-                    reports[index].rowsOnline = try online.write(view: view, rows: stored)
+                for (index, (view, stored)) in built.enumerated() {
+                    if view.online {
+                        progress(MaterializationProgress(view: view.name, phase: "writing online", rows: stored.rowCount, elapsed: 0))
+                        reports[index].rowsOnline = try online.write(view: view, rows: stored)
+                    } else if let aggregation = repository.aggregationView(named: view.name) {
+                        // Tiles are rebuilt from every stored event, so late events committed by this run (pushed
+                        // or from the source) are counted, and a changed history leaves nothing stale.
+                        progress(MaterializationProgress(view: view.name, phase: "writing tiles", rows: 0, elapsed: 0))
+                        let columns = aggregation.joinKeys + ["event_timestamp", "created"] + aggregation.events.map(\.name)
+                        let events = try store.read(view: view.name, columns: columns) ?? ViewRowBuilderSchema.stored(view).selecting(columns)
+                        reports[index].rowsOnline = try online.writeTiles(view: aggregation, events: events)
+                    }
                 }
                 FaultInjection.point("after-online")
                 try jobs.finish(id: jobID, status: .succeeded, rowsRead: Int64(reports.reduce(0) { $0 + $1.rowsRead }),

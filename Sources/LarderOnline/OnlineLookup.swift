@@ -23,6 +23,8 @@ public struct OnlineLookup: Sendable {
 
     /// Each online view's key layout, built once per registry version rather than once per request.
     private let layouts: [String: OnlineViewLayout]
+    /// Each aggregation view's tile layout (absent when this larder cannot read the registered one).
+    let aggregateLayouts: [String: AggregateTileLayout]
     private let shapes = OnlineLookupShape.Cache()
 
     public init(spec: RepositorySpec, store: RedisOnlineStore, onDemandViews: [OnDemandView] = []) {
@@ -32,6 +34,12 @@ public struct OnlineLookup: Sendable {
         var layouts: [String: OnlineViewLayout] = [:]
         for view in spec.views where view.online { layouts[view.name] = Self.layout(of: view, in: spec) }
         self.layouts = layouts
+        var aggregateLayouts: [String: AggregateTileLayout] = [:]
+        for view in spec.aggregationViews {
+            let joinKeys = view.entities.compactMap { spec.entity($0)?.joinKey }
+            aggregateLayouts[view.name] = try? AggregateTileLayout(spec: view, joinKeys: joinKeys, project: spec.project)
+        }
+        self.aggregateLayouts = aggregateLayouts
     }
 
     /// What to look up.
@@ -79,8 +87,17 @@ public struct OnlineLookup: Sendable {
                     }
                     continue
                 }
-                if spec.aggregationView(reference.view) != nil {
-                    throw LookupError(.notServedOnline, "\(reference) is a window aggregate of aggregation view \(reference.view), which is not served online yet; build it in a training set (larder training-set), or leave it out of the lookup")
+                if let aggregation = spec.aggregationView(reference.view) {
+                    guard let feature = aggregation.aggregation(reference.feature) else {
+                        throw LookupError(.unknownFeature, "aggregation view \(aggregation.name) has no feature \"\(reference.feature)\"; it has \(aggregation.aggregations.map(\.name).joined(separator: ", "))")
+                    }
+                    guard let layout = aggregateLayouts[aggregation.name], let member = layout.member(named: feature.name) else {
+                        throw LookupError(.notServedOnline, "aggregation view \(aggregation.name) cannot be read online by this larder (its registered aggregations are unknown to it); upgrade larder")
+                    }
+                    if case .list = layout.aggregations[member].outputType {
+                        throw LookupError(.notServedOnline, "\(reference) is a list (\(feature.operationDescription)), which lookups do not serve yet; build it in a training set (larder training-set), or leave it out of the lookup")
+                    }
+                    continue
                 }
                 throw LookupError(.unknownView, "unknown feature view \"\(reference.view)\" in \"\(reference)\"; views: \((spec.views.map(\.name) + spec.onDemandViews.map(\.name) + spec.aggregationViews.map(\.name)).joined(separator: ", "))")
             }
@@ -136,6 +153,8 @@ public struct OnlineLookup: Sendable {
         let plan: OnlineReadPlan
         /// Entity rows asked for.
         public let rowCount: Int
+        /// The Redis commands the lookup sends, by name, in order (one per entity row and view read).
+        public var commandNames: [String] { (0..<plan.pipeline.count).map { plan.pipeline.commandName(at: $0) } }
         let client: RedisClient
         /// Per on-demand view of the shape, its request fields' typed values.
         let requestValues: [[String: OnDemandColumn]]

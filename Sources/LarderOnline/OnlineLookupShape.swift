@@ -26,6 +26,8 @@ final class OnlineLookupShape: Sendable {
     }
 
     let views: [ViewRead]
+    /// The requested aggregation views' reads; their rows follow the views' in a result.
+    let aggregates: [OnlineAggregateRead]
     /// The requested on-demand views, computed after the reads; their rows follow the views' in a result.
     let onDemand: [OnlineOnDemandPlan]
     /// Per requested feature, in request order: its view and its position among that view's fields.
@@ -44,7 +46,14 @@ final class OnlineLookupShape: Sendable {
         var viewOrder: [String] = []
         var featuresByView: [String: [String]] = [:]
         var onDemandOrder: [OnDemandViewSpec] = []
+        var aggregateOrder: [String] = []
+        var aggregateFeatures: [String: [String]] = [:]
         for reference in references {
+            if spec.aggregationView(reference.view) != nil {
+                if aggregateFeatures[reference.view] == nil { aggregateOrder.append(reference.view) }
+                if !aggregateFeatures[reference.view, default: []].contains(reference.feature) { aggregateFeatures[reference.view, default: []].append(reference.feature) }
+                continue
+            }
             guard spec.view(reference.view) != nil else {
                 if !onDemandOrder.contains(where: { $0.name == reference.view }), let view = spec.onDemandView(reference.view) {
                     onDemandOrder.append(view)
@@ -82,6 +91,20 @@ final class OnlineLookupShape: Sendable {
             let read = try OnlineViewRead(layout: layout, features: featuresByView[name]!, keyPrefix: lookup.store.keyPrefix)
             views.append(ViewRead(read: read, keys: keys))
         }
+        var aggregates: [OnlineAggregateRead] = []
+        for name in aggregateOrder {
+            let view = spec.aggregationView(name)!, layout = lookup.aggregateLayouts[name]!
+            var keys: [(entity: Int, name: String, type: ValueType)] = []
+            for (joinKey, entityName) in zip(layout.joinKeys, view.entities) {
+                neededKeys.insert(joinKey)
+                guard let entity = key.keyNames.firstIndex(of: joinKey) else {
+                    throw LookupError(.missingJoinKey, "join key \(joinKey) is missing from \"entities\"; aggregation view \(name) needs \(layout.joinKeys.joined(separator: ", "))")
+                }
+                keys.append((entity, joinKey, spec.entity(entityName)?.keyType ?? .int64))
+            }
+            aggregates.append(OnlineAggregateRead(layout: layout, members: aggregateFeatures[name]!.map { layout.member(named: $0)! },
+                                                  keyPrefix: lookup.store.keyPrefix, keys: keys))
+        }
         let onDemand = try OnlineOnDemandPlan.plans(onDemandOrder, compiled: compiled, key: key, views: views, neededKeys: &neededKeys)
         for name in key.keyNames where !neededKeys.contains(name) {
             throw LookupError(.extraJoinKey, "\"entities\" has \(name), which none of the requested views joins on (they use \(neededKeys.sorted().joined(separator: ", ")))")
@@ -93,14 +116,17 @@ final class OnlineLookupShape: Sendable {
         for reference in references {
             if let v = viewOrder.firstIndex(of: reference.view) {
                 columns.append((v, views[v].read.features.firstIndex(of: reference.feature)!))
+            } else if let a = aggregateOrder.firstIndex(of: reference.view) {
+                columns.append((views.count + a, aggregates[a].features.firstIndex(of: reference.feature)!))
             } else {
                 let o = onDemandOrder.firstIndex { $0.name == reference.view }!
-                columns.append((views.count + o, onDemandOrder[o].outputs.firstIndex { $0.name == reference.feature }!))
+                columns.append((views.count + aggregates.count + o, onDemandOrder[o].outputs.firstIndex { $0.name == reference.feature }!))
             }
             let full = key.fullFeatureNames || (shared[reference.feature] ?? 0) > 1
             names.append(full ? "\(reference.view)__\(reference.feature)" : reference.feature)
         }
         self.views = views
+        self.aggregates = aggregates
         self.onDemand = onDemand
         self.columns = columns
         self.featureNames = names

@@ -60,6 +60,9 @@ struct OnlineReadPlan: Sendable {
     }
 
     private let views: [View]
+    private let aggregates: [OnlineAggregateRead]
+    private let rowCount: Int
+    private let now: Int64
     let pipeline: RedisPipeline
     var commandCount: Int { pipeline.count }
 
@@ -89,6 +92,9 @@ struct OnlineReadPlan: Sendable {
             views.append(View(read, rowCount: request.entityKeys.count, now: now))
         }
         self.views = views
+        aggregates = []
+        rowCount = 0
+        self.now = now.microsecondsSinceEpoch
         self.pipeline = pipeline
     }
 
@@ -113,7 +119,21 @@ struct OnlineReadPlan: Sendable {
             }
             views.append(View(view.read, rowCount: rowCount, now: now))
         }
+        for aggregate in shape.aggregates {
+            for row in 0..<rowCount {
+                try aggregate.appendRead(to: &pipeline, key: &key) { key throws(LookupError) in
+                    for (k, joinKey) in aggregate.keys.enumerated() {
+                        if k > 0 { key.append(UInt8(ascii: "|")) }
+                        let value = try OnlineLookup.checkKey(entities[joinKey.entity].values[row], type: joinKey.type, key: joinKey.name, row: row)
+                        OnlineKeyLayout.appendEntityValue(value, to: &key)
+                    }
+                }
+            }
+        }
         self.views = views
+        self.aggregates = shape.aggregates
+        self.rowCount = rowCount
+        self.now = now.microsecondsSinceEpoch
         self.pipeline = pipeline
     }
 
@@ -126,6 +146,14 @@ struct OnlineReadPlan: Sendable {
             var rows = OnlineViewRows(featureCount: view.read.types.count, reservingRows: view.rowCount)
             for row in 0..<view.rowCount {
                 try decodeRow(replies[index], view: view, row: row, into: &rows)
+                index += 1
+            }
+            result.append(rows)
+        }
+        for aggregate in aggregates {
+            var rows = OnlineViewRows(featureCount: aggregate.members.count, reservingRows: rowCount)
+            for row in 0..<rowCount {
+                try aggregate.decodeRow(replies[index], row: row, now: now, into: &rows)
                 index += 1
             }
             result.append(rows)

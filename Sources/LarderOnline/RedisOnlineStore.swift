@@ -22,6 +22,7 @@ public final class RedisOnlineStore: Sendable {
     /// Rows per pipelined write batch.
     public let writeChunkSize: Int
     private let scriptSHA = Mutex<[UInt8]?>(nil)
+    private let aggregateScriptSHA = Mutex<[UInt8]?>(nil)
 
     public init(client: RedisClient, keyPrefix: String = "larder", writeChunkSize: Int = 1_000) {
         precondition(writeChunkSize > 0, "writeChunkSize must be positive")
@@ -89,8 +90,17 @@ public final class RedisOnlineStore: Sendable {
     }
 
     private func loadedScriptSHA() async throws -> [UInt8] {
+        try await loadedSHA(of: OnlineWriteScript.source, cache: scriptSHA)
+    }
+
+    /// The SHA1 of the tile write script (``AggregateWriteScript``), loaded once.
+    func loadedAggregateScriptSHA() async throws -> [UInt8] {
+        try await loadedSHA(of: AggregateWriteScript.source, cache: aggregateScriptSHA)
+    }
+
+    private func loadedSHA(of source: String, cache scriptSHA: borrowing Mutex<[UInt8]?>) async throws -> [UInt8] {
         if let sha = scriptSHA.withLock({ $0 }) { return sha }
-        let reply = try await client.command(["SCRIPT", "LOAD", OnlineWriteScript.source].map { Array($0.utf8) }, retry: .idempotent)
+        let reply = try await client.command(["SCRIPT", "LOAD", source].map { Array($0.utf8) }, retry: .idempotent)
         guard case .bytes(let sha) = reply, sha.count == 40 else {
             throw RedisError(kind: .protocol, command: "SCRIPT", address: client.url.address, message: "SCRIPT LOAD answered \(reply), not a SHA1")
         }

@@ -41,6 +41,10 @@ extension FeatureServer {
             throw APIError.badRequest("INVALID_REQUEST", "\"to\" must be online, offline or online_and_offline, not \(parsed.to!)")
         }
         let ingestion = PushIngestion(repository: repository, store: state.store, offline: state.pushBuffer)
+        let aggregations = ingestion.aggregationViews(named: name)
+        if !aggregations.isEmpty {
+            return try await pushEvents(parsed, views: aggregations, ingestion: ingestion, destination: destination)
+        }
         let view = try ingestion.view(named: name)
         let columns = parsed.df.sorted { $0.key < $1.key }.map { (name: $0.key, values: $0.value) }
         let batch = try PushIngestion.batch(view: view, columns: columns)
@@ -61,6 +65,40 @@ extension FeatureServer {
         state.metrics.add("larder_pushed_rows_total{view=\"\(view.name)\"}", Double(rows))
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(string: "{\"view\":\"\(view.name)\",\"rows\":\(rows)}")))
+    }
+}
+
+extension FeatureServer {
+    /// Events for aggregation views: `{"view": NAME, "rows": N, "applied": A, "duplicates": D, "late": L}` — late
+    /// events (older than the view's allowed lateness) are stored offline and counted by the next batch run, and
+    /// counted in `larder_push_late_events_total`.
+    private func pushEvents(_ parsed: PushRequest, views: [AggregationView], ingestion: PushIngestion,
+                            destination: PushIngestion.Destination) async throws -> Response {
+        let columns = parsed.df.sorted { $0.key < $1.key }.map { (name: $0.key, values: $0.value) }
+        let batch = try PushIngestion.batch(view: views[0].eventsView, columns: columns)
+        guard batch.rowCount <= state.configuration.maxPushRows else {
+            throw APIError.badRequest("TOO_MANY_ROWS", "\(batch.rowCount) rows in one push; split it")
+        }
+        let pushed: PushIngestion.EventPush
+        do {
+            pushed = try await ingestion.pushEvents(views: views, batch: batch, to: destination)
+        } catch let error as RedisError {
+            throw APIError(onlineStoreFailure: error)
+        } catch let error as OnlineStoreError {
+            throw APIError(onlineStoreFailure: error)
+        } catch let error as OfflinePushError {
+            throw APIError(.serviceUnavailable, code: "OFFLINE_STORE_UNAVAILABLE", message: error.description,
+                           headers: [.retryAfter: APIError.onlineStoreRetryAfter])
+        }
+        for view in views {
+            state.metrics.add("larder_pushed_rows_total{view=\"\(view.name)\"}", Double(batch.rowCount))
+        }
+        if pushed.online.late > 0 {
+            state.metrics.add("larder_push_late_events_total{source=\"\(views[0].source.name)\"}", Double(pushed.online.late))
+        }
+        let names = pushed.views.joined(separator: ",")
+        let body = "{\"view\":\"\(names)\",\"rows\":\(pushed.rows),\"applied\":\(pushed.online.applied),\"duplicates\":\(pushed.online.duplicates),\"late\":\(pushed.online.late)}"
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }
 

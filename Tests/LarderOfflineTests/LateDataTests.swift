@@ -15,6 +15,9 @@ struct LateDataTests {
         private var rows: [ColumnBatch] = []
         private var failuresLeft: Int
         init(failures: Int = 0) { failuresLeft = failures }
+        func writeTiles(view: AggregationView, events: ColumnBatch) throws -> Int {
+            throw MaterializationError("these tests materialize no aggregation view")
+        }
         func write(view: FeatureView, rows batch: ColumnBatch) throws -> Int {
             try lock.withLock {
                 if failuresLeft > 0 {

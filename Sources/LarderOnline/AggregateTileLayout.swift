@@ -1,0 +1,174 @@
+public import Larder
+public import LarderRegistry
+
+/// How one aggregation view's partial aggregates (tiles) live in Redis, built from its registered spec.
+///
+/// Per entity there are two keys: a hash of tiles, the only key a lookup reads (one `HGETALL`, whatever the
+/// windows or the event rate), and a sorted set of the identities of the events applied to it, which makes
+/// a push replayable (ONLINE-LAYOUT.md). Aggregations with the same hop share tiles: the field
+/// `t<hop µs>:<bucket start µs>` holds the states of every aggregation of that hop over the events of one hop
+/// bucket, `L` the states of the lifetime aggregations, `_n` a write counter that writers compare and bump, so
+/// that a read-merge-write never overwrites a concurrent one.
+///
+/// ```swift
+/// let layout = try AggregateTileLayout(spec: registered.aggregationView("driver_trips")!, project: "rides")
+/// layout.groups.map(\.hop)   // [300000000, 3600000000, nil]: 5-minute tiles, hourly tiles, lifetime
+/// ```
+public struct AggregateTileLayout: Sendable {
+    public let project: String
+    public let view: String
+    public let joinKeys: [String]
+    /// The event columns tiles aggregate, with their declared types, in the spec's order.
+    public let eventColumns: [(name: String, type: ValueType)]
+    public let groups: [Group]
+    public let aggregations: [Member]
+    /// Events older than `now −` this are not applied online; the next batch run counts them.
+    public let allowedLateness: Int64
+    /// How long an applied event's identity is remembered, so a retried push within it is not counted twice.
+    public let identityRetention: Int64
+
+    public static let defaultLateness: Int64 = 5 * 60 * 1_000_000
+    public static let tokenField = "_n"
+    public static let lifetimeField = "L"
+
+    /// Aggregations sharing a hop (or the lifetime ones, `hop == nil`), stored together per bucket.
+    public struct Group: Sendable {
+        public let hop: Int64?
+        /// Positions in ``AggregateTileLayout/aggregations``.
+        public let members: [Int]
+        /// The longest window of the group: a bucket older than `floor(now − retention)` is never read again.
+        public let retention: Int64
+    }
+
+    /// One aggregation: what it computes, over which column, and where its state sits in a tile.
+    public struct Member: Sendable {
+        public let name: String
+        public let operation: Aggregation.Operation
+        /// Position in ``AggregateTileLayout/eventColumns``; nil for `count`.
+        public let column: Int?
+        public let valueType: ValueType
+        public let window: Int64?
+        public let group: Int
+        /// Position of the state within its group's tiles.
+        public let slot: Int
+        public let outputType: Aggregation.OutputType
+
+        /// The first instant of the window at `now` (`floor_hop(now − window)`); nil for lifetime.
+        func windowStart(at now: Int64, hop: Int64) -> Int64? {
+            guard let window else { return nil }
+            let x = now &- window
+            return x &- (((x % hop) &+ hop) % hop)
+        }
+    }
+
+    public init(spec: AggregationViewSpec, joinKeys: [String], project: String, identityRetention: Int64 = 24 * 3_600 * 1_000_000) throws(OnlineStoreError) {
+        self.project = project
+        view = spec.name
+        self.joinKeys = joinKeys
+        eventColumns = spec.events.map { ($0.name, $0.type) }
+        allowedLateness = spec.allowedLatenessMicroseconds ?? Self.defaultLateness
+        self.identityRetention = identityRetention
+        var groups: [(hop: Int64?, members: [Int], retention: Int64)] = []
+        var members: [Member] = []
+        for aggregation in spec.aggregations {
+            guard let operation = aggregation.parsedOperation, let output = spec.outputType(of: aggregation) else {
+                throw OnlineStoreError(kind: .invalidLayout, view: spec.name, feature: aggregation.name,
+                                       message: "operation \(aggregation.operationDescription) is unknown to this larder or does not apply to its column; upgrade larder or fix the definition")
+            }
+            let column = aggregation.column.flatMap { name in spec.events.firstIndex { $0.name == name } }
+            if aggregation.column != nil && column == nil {
+                throw OnlineStoreError(kind: .invalidLayout, view: spec.name, feature: aggregation.name,
+                                       message: "the aggregated column \(aggregation.column!) is not among the view's event columns")
+            }
+            let hop = aggregation.windowMicroseconds == nil ? nil : aggregation.hopMicroseconds
+            let g: Int
+            if let found = groups.firstIndex(where: { $0.hop == hop }) {
+                g = found
+            } else {
+                groups.append((hop, [], 0))
+                g = groups.count - 1
+            }
+            groups[g].members.append(members.count)
+            groups[g].retention = max(groups[g].retention, aggregation.windowMicroseconds ?? 0)
+            members.append(Member(name: aggregation.name, operation: operation, column: column,
+                                  valueType: column.map { spec.events[$0].type } ?? .int64, window: aggregation.windowMicroseconds,
+                                  group: g, slot: groups[g].members.count - 1, outputType: output))
+        }
+        self.groups = groups.map { Group(hop: $0.hop, members: $0.members, retention: $0.retention) }
+        aggregations = members
+        if view.isEmpty || view.utf8.contains(UInt8(ascii: ":")) || project.utf8.contains(UInt8(ascii: ":")) {
+            throw OnlineStoreError(kind: .invalidLayout, view: view, message: "project and view names must be non-empty and contain no ':' (they are part of every Redis key)")
+        }
+    }
+
+    public func member(named name: String) -> Int? { aggregations.firstIndex { $0.name == name } }
+
+    /// `<prefix>:<project>:<view>:`, the start of every tile key of the view.
+    func keyPrefix(_ prefix: String) -> [UInt8] { Array("\(prefix):\(project):\(view):".utf8) }
+
+    /// The sorted set of applied event identities beside a tile hash `key`.
+    static func identityKey(_ key: [UInt8]) -> [UInt8] { key + Array("#ids".utf8) }
+
+    /// The hash field of group `group`'s tile of the bucket starting at `bucket` (ignored for lifetime).
+    func field(group: Int, bucket: Int64) -> [UInt8] {
+        guard let hop = groups[group].hop else { return Array(Self.lifetimeField.utf8) }
+        var field: [UInt8] = [UInt8(ascii: "t")]
+        OnlineKeyLayout.appendDecimal(hop, to: &field)
+        field.append(UInt8(ascii: ":"))
+        OnlineKeyLayout.appendDecimal(bucket, to: &field)
+        return field
+    }
+
+    /// The group and bucket a stored field names; nil for the write counter and for fields of hops the view no
+    /// longer has (a changed definition: rematerialize).
+    func tile(ofField bytes: UnsafeRawBufferPointer) -> (group: Int, bucket: Int64)? {
+        guard let first = bytes.first else { return nil }
+        if first == UInt8(ascii: "L"), bytes.count == 1 {
+            return groups.firstIndex { $0.hop == nil }.map { ($0, 0) }
+        }
+        guard first == UInt8(ascii: "t"), let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+              let hop = Self.decimal(bytes[1..<colon]), let bucket = Self.decimal(bytes[(colon + 1)...]),
+              let group = groups.firstIndex(where: { $0.hop == hop }) else { return nil }
+        return (group, bucket)
+    }
+
+    private static func decimal(_ digits: Slice<UnsafeRawBufferPointer>) -> Int64? {
+        guard !digits.isEmpty else { return nil }
+        var negative = false, value: Int64 = 0, start = digits.startIndex
+        if digits.first == UInt8(ascii: "-") { negative = true; start += 1 }
+        guard start < digits.endIndex else { return nil }
+        for byte in digits[start...] {
+            guard byte >= 48 && byte <= 57 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(Int64(byte - 48))
+            guard !o1 && !o2 else { return nil }
+            value = s
+        }
+        return negative ? -value : value
+    }
+
+    /// The bucket an event at `time` falls in for `group`: `floor_hop(time)`, 0 for lifetime.
+    func bucket(group: Int, time: Int64) -> Int64 {
+        guard let hop = groups[group].hop else { return 0 }
+        return time &- (((time % hop) &+ hop) % hop)
+    }
+
+    /// Whether `group`'s bucket starting at `bucket` can still be read by a window at `now` or later.
+    func isLive(group: Int, bucket: Int64, now: Int64) -> Bool {
+        guard let hop = groups[group].hop else { return true }
+        let x = now &- groups[group].retention
+        return bucket >= x &- (((x % hop) &+ hop) % hop)
+    }
+
+    /// How long after `now` a key whose newest event is at `newest` is still needed by some window, in
+    /// milliseconds (at least 1 s); nil when a lifetime aggregation keeps it for good. Relative to the writer's
+    /// `now` rather than an absolute instant, so Redis' clock does not have to agree with event time.
+    func timeToLive(newest: Int64, now: Int64) -> Int64? {
+        var longest: Int64 = 0
+        for group in groups {
+            guard let hop = group.hop else { return nil }
+            longest = max(longest, group.retention &+ 2 &* hop)
+        }
+        return max(1_000, (newest &+ longest &- now) / 1000 + 1)
+    }
+}

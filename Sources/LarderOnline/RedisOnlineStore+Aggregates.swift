@@ -1,0 +1,237 @@
+public import Larder
+
+extension RedisOnlineStore {
+    /// One entity's new tiles, ready for ``AggregateWriteScript``.
+    private struct TileWrite {
+        var key: [UInt8]
+        /// The `_n` read (`""` none), or `"*"` to replace the hash whatever it holds.
+        var expected: String
+        /// Time to live in milliseconds, from ``AggregateTileLayout/timeToLive(newest:now:)``.
+        var set: [([UInt8], [UInt8])] = []
+        var delete: [[UInt8]] = []
+        var identities: [[UInt8]] = []
+        var expiry: Int64?
+    }
+
+    /// Replaces every entity's tiles with ones built from `events` (a batch run: the view's whole event
+    /// history), as they stand at `now`. Returns the entities written. Identities of pushed events are kept.
+    @discardableResult
+    public func replaceTiles(_ layout: AggregateTileLayout, events: AggregateEvents, now: Timestamp) async throws -> Int {
+        let prefix = layout.keyPrefix(keyPrefix)
+        var order: [[UInt8]] = []
+        var tiles: [[UInt8]: AggregateTiles] = [:]
+        for e in 0..<events.count {
+            let key = try Self.tileKey(prefix: prefix, layout: layout, values: events.entityKeys[e], row: e)
+            if tiles[key] == nil {
+                order.append(key)
+                tiles[key] = AggregateTiles(layout: layout)
+            }
+            _ = tiles[key]!.add(values: events.values[e], time: events.times[e], created: events.created[e])
+        }
+        let nowMicros = now.microsecondsSinceEpoch
+        var writes: [TileWrite] = []
+        writes.reserveCapacity(order.count)
+        for key in order {
+            var entity = tiles.removeValue(forKey: key)!
+            _ = entity.prune(now: nowMicros)
+            var write = TileWrite(key: key, expected: "*", expiry: layout.timeToLive(newest: entity.newest, now: nowMicros))
+            for tile in entity.tiles.keys { write.set.append((layout.field(group: tile.group, bucket: tile.bucket), entity.encoded(tile))) }
+            writes.append(write)
+        }
+        let sha = try await loadedAggregateScriptSHA()
+        for chunk in stride(from: 0, to: writes.count, by: 1_024) {
+            let stale = try await send(Array(writes[chunk..<min(chunk + 1_024, writes.count)]), sha: sha, layout: layout, now: nowMicros)
+            precondition(stale.isEmpty, "a replacing write cannot be stale")
+        }
+        return writes.count
+    }
+
+    /// Applies pushed events to their entities' tiles atomically: each entity's tiles are read, merged with the
+    /// events not applied before (by identity, ``AggregateEvents``) in Swift, and written back only if no other
+    /// writer changed them meanwhile — else read and merged again. Events older than the view's allowed lateness
+    /// are recorded but not applied (``AggregatePushStats/late``).
+    public func pushEvents(_ layout: AggregateTileLayout, events: AggregateEvents, now: Timestamp, maxRounds: Int = 16) async throws -> AggregatePushStats {
+        let prefix = layout.keyPrefix(keyPrefix)
+        let nowMicros = now.microsecondsSinceEpoch
+        var order: [[UInt8]] = []
+        var eventsOf: [[UInt8]: [Int]] = [:]
+        var identities: [[UInt8]] = []
+        identities.reserveCapacity(events.count)
+        for e in 0..<events.count {
+            let key = try Self.tileKey(prefix: prefix, layout: layout, values: events.entityKeys[e], row: e)
+            if eventsOf[key] == nil { order.append(key) }
+            eventsOf[key, default: []].append(e)
+            identities.append(events.identity(e, key: key))
+        }
+        let sha = try await loadedAggregateScriptSHA()
+        var stats = AggregatePushStats()
+        var pending = order
+        while !pending.isEmpty {
+            guard stats.rounds < maxRounds else {
+                throw OnlineStoreError(kind: .unavailable, view: layout.view,
+                                       message: "\(pending.count) entities changed under \(maxRounds) successive merges (other writers); retry the push, it is idempotent")
+            }
+            stats.rounds += 1
+            var pipeline = RedisPipeline()
+            for key in pending {
+                pipeline.append([Array("HGETALL".utf8), key])
+                pipeline.append([Array("ZMSCORE".utf8), AggregateTileLayout.identityKey(key)] + eventsOf[key]!.map { identities[$0] })
+            }
+            let replies = try await client.pipeline(pipeline, retry: .idempotent)
+            var writes: [TileWrite] = []
+            var outcomes: [(applied: Int, duplicates: Int, late: Int, accepted: [Int])] = []
+            for (j, key) in pending.enumerated() {
+                var tiles = AggregateTiles(layout: layout)
+                let token = try Self.load(replies[2 * j], into: &tiles, layout: layout)
+                let seen = try Self.scores(replies[2 * j + 1], count: eventsOf[key]!.count, layout: layout)
+                var write = TileWrite(key: key, expected: token)
+                var touched = Set<AggregateTiles.Key>(), inBatch = Set<[UInt8]>()
+                var outcome = (applied: 0, duplicates: 0, late: 0, accepted: [Int]())
+                for (n, e) in eventsOf[key]!.enumerated() {
+                    guard !seen[n], inBatch.insert(identities[e]).inserted else {
+                        outcome.duplicates += 1
+                        continue
+                    }
+                    write.identities.append(identities[e])
+                    outcome.accepted.append(e)
+                    if events.times[e] < nowMicros &- layout.allowedLateness {
+                        outcome.late += 1
+                    } else {
+                        touched.formUnion(tiles.add(values: events.values[e], time: events.times[e], created: events.created[e]))
+                        outcome.applied += 1
+                    }
+                }
+                let pruned = Set(tiles.prune(now: nowMicros))
+                for tile in touched where !pruned.contains(tile) {
+                    write.set.append((layout.field(group: tile.group, bucket: tile.bucket), tiles.encoded(tile)))
+                }
+                write.delete = pruned.map { layout.field(group: $0.group, bucket: $0.bucket) }
+                write.expiry = layout.timeToLive(newest: tiles.newest, now: nowMicros)
+                writes.append(write)
+                outcomes.append(outcome)
+            }
+            let stale = Set(try await send(writes, sha: sha, layout: layout, now: nowMicros))
+            var next: [[UInt8]] = []
+            for (j, key) in pending.enumerated() {
+                if stale.contains(j) {
+                    next.append(key)
+                } else {
+                    stats.applied += outcomes[j].applied
+                    stats.duplicates += outcomes[j].duplicates
+                    stats.late += outcomes[j].late
+                    stats.accepted += outcomes[j].accepted
+                }
+            }
+            pending = next
+        }
+        stats.accepted.sort()
+        return stats
+    }
+
+    /// Sends the writes, ``AggregateWriteScript/entitiesPerCall`` per script call, in one round trip; returns the
+    /// positions (in `writes`) of the entities another writer changed since they were read.
+    private func send(_ writes: [TileWrite], sha: [UInt8], layout: AggregateTileLayout, now: Int64) async throws -> [Int] {
+        let calls = stride(from: 0, to: writes.count, by: AggregateWriteScript.entitiesPerCall).map {
+            $0..<min($0 + AggregateWriteScript.entitiesPerCall, writes.count)
+        }
+        let forgetBefore = (now &- layout.identityRetention) / 1000
+        let identitiesExpiry = layout.identityRetention / 1000 + 1
+        var pipeline = RedisPipeline()
+        func append(_ call: Range<Int>, script: [UInt8]?) {
+            var arguments: [[UInt8]] = script.map { [Array("EVALSHA".utf8), $0] } ?? [Array("EVAL".utf8), Array(AggregateWriteScript.source.utf8)]
+            arguments.append(Array(String(call.count * 2).utf8))
+            for w in call {
+                arguments.append(writes[w].key)
+                arguments.append(AggregateTileLayout.identityKey(writes[w].key))
+            }
+            arguments.append(Array(String(forgetBefore).utf8))
+            let nowMilliseconds = Array(String(now / 1000).utf8)
+            for w in call {
+                let write = writes[w]
+                arguments.append(Array(write.expected.utf8))
+                arguments.append(write.expiry.map { Array(String($0).utf8) } ?? [])
+                arguments.append(Array(String(identitiesExpiry).utf8))
+                arguments.append(Array(String(write.set.count).utf8))
+                arguments.append(Array(String(write.delete.count).utf8))
+                arguments.append(Array(String(write.identities.count).utf8))
+                for (field, value) in write.set { arguments.append(field); arguments.append(value) }
+                arguments.append(contentsOf: write.delete)
+                for identity in write.identities { arguments.append(identity); arguments.append(nowMilliseconds) }
+            }
+            pipeline.append(arguments)
+        }
+        for call in calls { append(call, script: sha) }
+        // Resending is safe: a write that was applied bumped `_n`, so its resend comes back stale and the events
+        // are then found among the applied identities.
+        var replies = try await client.pipeline(pipeline, retry: .idempotent)
+        let unloaded = replies.indices.filter { if case .error(let m) = replies[$0], m.hasPrefix("NOSCRIPT") { true } else { false } }
+        if !unloaded.isEmpty {
+            // The server lost its script cache (restart, SCRIPT FLUSH): EVAL caches it again.
+            pipeline.removeAll()
+            for c in unloaded { append(calls[c], script: nil) }
+            for (n, reply) in try await client.pipeline(pipeline, retry: .idempotent).enumerated() { replies[unloaded[n]] = reply }
+        }
+        var stale: [Int] = []
+        for (c, reply) in replies.enumerated() {
+            switch reply {
+            case .array(let positions):
+                for position in positions {
+                    guard case .integer(let p) = position, p >= 1, Int(p) <= calls[c].count else {
+                        throw OnlineStoreError(kind: .server, view: layout.view, message: "the tile write script answered \(reply)")
+                    }
+                    stale.append(calls[c].lowerBound + Int(p) - 1)
+                }
+            case .error(let message):
+                throw OnlineStoreError(kind: OnlineStoreError.kind(ofReply: message), view: layout.view, message: "Redis refused the tile write: \(message)")
+            default:
+                throw OnlineStoreError(kind: .server, view: layout.view, message: "the tile write script answered \(reply), not an array")
+            }
+        }
+        return stale
+    }
+
+    static func tileKey(prefix: [UInt8], layout: AggregateTileLayout, values: [Value], row: Int) throws(OnlineStoreError) -> [UInt8] {
+        guard values.count == layout.joinKeys.count else {
+            throw OnlineStoreError(kind: .invalidRows, view: layout.view, row: row, message: "\(values.count) join key values given; the view's join keys are \(layout.joinKeys)")
+        }
+        var key = prefix
+        for (k, value) in values.enumerated() {
+            if k > 0 { key.append(UInt8(ascii: "|")) }
+            guard OnlineKeyLayout.appendEntityValue(value, to: &key) else {
+                throw OnlineStoreError(kind: .invalidRows, view: layout.view, feature: layout.joinKeys[k], row: row, message: "an event's join key is null")
+            }
+        }
+        return key
+    }
+
+    /// Loads an `HGETALL` reply into `tiles`; returns the hash's `_n` (`""` when there is no hash).
+    private static func load(_ reply: RedisReply, into tiles: inout AggregateTiles, layout: AggregateTileLayout) throws(OnlineStoreError) -> String {
+        guard case .array(let items) = reply, items.count % 2 == 0 else {
+            if case .error(let message) = reply {
+                throw OnlineStoreError(kind: OnlineStoreError.kind(ofReply: message), view: layout.view, message: "Redis refused the tile read: \(message)")
+            }
+            throw OnlineStoreError(kind: .server, view: layout.view, message: "HGETALL answered \(reply)")
+        }
+        var token = ""
+        for p in stride(from: 0, to: items.count, by: 2) {
+            guard case .bytes(let field) = items[p], case .bytes(let value) = items[p + 1] else { continue }
+            if field == Array(AggregateTileLayout.tokenField.utf8) {
+                token = String(decoding: value, as: UTF8.self)
+                continue
+            }
+            let loaded = field.withUnsafeBytes { f in value.withUnsafeBytes { v in tiles.load(field: f, value: v) } }
+            guard loaded else {
+                throw OnlineStoreError(kind: .corruptValue, view: layout.view,
+                                       message: "tile \(String(decoding: field, as: UTF8.self)) does not decode as this view's aggregations; rematerialize the view")
+            }
+        }
+        return token
+    }
+
+    private static func scores(_ reply: RedisReply, count: Int, layout: AggregateTileLayout) throws(OnlineStoreError) -> [Bool] {
+        guard case .array(let items) = reply, items.count == count else {
+            throw OnlineStoreError(kind: .server, view: layout.view, message: "ZMSCORE answered \(reply)")
+        }
+        return items.map { if case .null = $0 { false } else { true } }
+    }
+}
