@@ -209,11 +209,29 @@ def build():
     return g
 
 
+def special_tables():
+    """The distributions behind the p-values on their own, over every region scipy splits them into."""
+    from scipy.stats import chi2, kstwo, norm
+
+    kstwo_rows = []
+    for n in [1, 2, 5, 10, 50, 100, 140, 141, 200, 385, 909, 1000, 5000]:
+        xs = [0.4 / n, 0.7 / n, 0.99 / n, 0.5, 0.73, 1 - 0.6 / n]
+        xs += [math.sqrt(c / n) for c in [0.05, 0.3, 0.7, 0.754, 0.76, 1.0, 1.5, 2.1, 2.3, 3.9, 4.1, 6, 10, 20, 100, 369, 400]]
+        xs += [(1.4 / n) ** (2 / 3) * f for f in [0.9, 1.1]]
+        for x in sorted(set(xs)):
+            if 0 < x < 1:
+                kstwo_rows.append([n, x, float(kstwo.sf(x, n))])
+    chi2_rows = [[df, x, float(chi2.sf(x, df))] for df in [1, 2, 3, 4, 19, 199] for x in [1e-3, 0.5, 1.0, df * 0.5, df - 0.5, float(df), df + 3.0, df * 2.0 + 10, df * 5.0 + 50, 400.0]]
+    z_rows = [[z, float(2 * (1 - norm.cdf(abs(z))))] for z in [0.0, 1e-6, 0.3, 0.7071, 0.7072, 1.0, 1.96, 2.5, 4.0, 6.0, 7.5, 8.2, -3.1]]
+    return {"kstwo_sf": kstwo_rows, "chi2_sf": chi2_rows, "z_two_sided": z_rows}
+
+
 def main():
     g = build()
     doc = {
         "generator": "scripts/drift_fixtures.py",
         "versions": {"evidently": evidently.__version__, "scipy": scipy.__version__, "numpy": np.__version__, "pandas": pd.__version__},
+        "special": special_tables(),
         "cases": g.cases,
     }
     json.dump(doc, sys.stdout, separators=(",", ":"), allow_nan=False)

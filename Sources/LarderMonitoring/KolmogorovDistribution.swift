@@ -15,8 +15,8 @@
 /// - n ≤ 140 with n·x² ≤ 4, or n > 140 with n·x^1.5 ≤ 1.4: the exact CDF by the Durbin matrix (scipy uses
 ///   Pomeranz' recursion for part of the n ≤ 140 band; both are exact, so they agree to rounding);
 /// - the rest of n > 140 with n·x² < 2.2: the Pelz–Good asymptotic series.
-enum KolmogorovDistribution {
-    static func survival(_ x: Double, n: Int) -> Double {
+package enum KolmogorovDistribution {
+    package static func survival(_ x: Double, n: Int) -> Double {
         precondition(n > 0)
         if x.isNaN { return .nan }
         if x >= 1 { return 0 }

@@ -6,11 +6,11 @@
 
 /// The special functions behind the drift tests' p-values, written to agree with scipy's to far below
 /// the 1e-9 relative tolerance the fixture grid checks (scipy's come from cephes/xsf).
-enum SpecialFunctions {
+package enum SpecialFunctions {
     /// Φ(x), the standard normal CDF, evaluated the way cephes' `ndtr` does: through `erf` near zero and
     /// `erfc` in the tails. The z-test then takes `1 − Φ(|z|)` exactly as Evidently does, so matching the
     /// rounding of Φ (not just its value) is what makes tiny p-values agree.
-    static func normalCDF(_ a: Double) -> Double {
+    package static func normalCDF(_ a: Double) -> Double {
         let x = a * 0.5.squareRoot()
         let z = abs(x)
         if z < 0.5.squareRoot() { return 0.5 + 0.5 * erf(x) }
@@ -19,7 +19,7 @@ enum SpecialFunctions {
     }
 
     /// The χ² survival function with `degreesOfFreedom` (scipy's `chdtrc`): Q(df/2, x/2).
-    static func chiSquareSurvival(_ x: Double, degreesOfFreedom df: Double) -> Double {
+    package static func chiSquareSurvival(_ x: Double, degreesOfFreedom df: Double) -> Double {
         if x.isNaN || df <= 0 { return .nan }
         if x <= 0 { return 1 }
         if x == .infinity { return 0 }

@@ -5,7 +5,22 @@ import LarderMonitoring
 struct DriftFixture: Decodable {
     var generator: String
     var versions: [String: String]
+    var special: Special
     var cases: [Case]
+
+    /// scipy's distributions on their own: rows of [n, x, kstwo.sf(x, n)], [df, x, chi2.sf(x, df)] and
+    /// [z, 2·(1 − norm.cdf(|z|))].
+    struct Special: Decodable {
+        var kstwoSf: [[Double]]
+        var chi2Sf: [[Double]]
+        var zTwoSided: [[Double]]
+
+        enum CodingKeys: String, CodingKey {
+            case kstwoSf = "kstwo_sf"
+            case chi2Sf = "chi2_sf"
+            case zTwoSided = "z_two_sided"
+        }
+    }
 
     struct Case: Decodable {
         var name: String
