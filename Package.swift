@@ -73,6 +73,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(name: "LarderTraining", dependencies: ["Larder", "LarderColumnar", "LarderRegistry", "LarderOffline"], swiftSettings: swiftSettings),
+        // Monitoring statistics (issue 16): drift tests matching Evidently's defaults, no I/O, no dependencies.
+        .target(name: "LarderMonitoring", swiftSettings: swiftSettings),
         .target(name: "Definitions", dependencies: ["Larder"], path: "definitions", swiftSettings: swiftSettings),
         .executableTarget(
             name: "LarderCLI",
@@ -166,6 +168,8 @@ let package = Package(
         .testTarget(name: "LarderTests", dependencies: ["Larder"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderFuzzingTests", dependencies: ["LarderFuzzing"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderRegistryTests", dependencies: ["Larder", "LarderRegistry"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LarderMonitoringTests", dependencies: ["LarderMonitoring"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "LarderCLITests", dependencies: ["LarderCLI", "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderOffline", "LarderOnline", "LarderTestSupport"], swiftSettings: swiftSettings),
     ]
 )
