@@ -57,6 +57,19 @@ echo "curl POST /get-online-features, on-demand trip_request features with dista
 curl -sf "http://127.0.0.1:$port/get-online-features" -H 'Content-Type: application/json' -H "$auth" \
   -d '{"features":["trip_request:expected_trips_per_km","trip_request:balance_after_fare"],"entities":{"driver_id":[1001,1002],"customer_id":[5,6]},"request_context":{"distance_km":[3.2,12]}}'
 echo
+step "larder lookup --service rides_windows (window aggregates from Redis tiles, merged at now)"
+"$larder" lookup --service rides_windows --entity driver_id=1001 --entity customer_id=5
+step "larder push trips (a trip that just ended): driver 1001's window aggregates count it at once; pushed again, it counts once"
+trips_1h() { "$larder" lookup --features driver_trips:trips_1h --entity driver_id=1001 --json | grep -o '"values":\[[0-9]*\]' | tail -1 | tr -dc 0-9; }
+before=$(trips_1h)
+ended=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+printf 'trip_id,driver_id,customer_id,event_timestamp,created,fare,distance_km,rating,payment\n990000001,1001,5,%s,%s,23.5,4.2,5,card\n' "$ended" "$ended" > .larder-demo/new_trip.csv
+"$larder" push trips .larder-demo/new_trip.csv
+"$larder" push trips .larder-demo/new_trip.csv
+after=$(trips_1h)
+echo "driver 1001 trips_1h: $before before the push, $after after it (pushed twice)"
+[ "$after" = "$((before + 1))" ] || { echo "the pushed trip was not counted exactly once online" >&2; exit 1; }
+
 step "larder predict and POST /predict (the production model, features looked up online)"
 "$larder" predict --model trip_completed --entity driver_id=1001 --entity customer_id=5 --entity distance_km=3.2
 curl -sf "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' -H "$auth" \

@@ -70,7 +70,7 @@ struct PushCommand: AsyncParsableCommand {
         do {
             if !aggregations.isEmpty {
                 let pushed = try await ingestion.pushEvents(views: aggregations, batch: rows.batch, to: destination)
-                print("pushed \(rows.batch.rowCount) events of \(file) to \(pushed.views.joined(separator: ", ")) (\(destination.rawValue)): \(pushed.online.applied) applied to tiles, \(pushed.online.duplicates) already applied, \(pushed.online.late) late (counted by the next batch run)")
+                print("pushed \(rows.batch.rowCount) events of \(file) to \(pushed.views.joined(separator: ", ")) (\(destination.rawValue)), counted per view: \(pushed.online.applied) applied to tiles, \(pushed.online.duplicates) already applied before, \(pushed.online.late) late (counted by the next batch run)")
                 return
             }
             count = try await ingestion.push(view: target, batch: rows.batch, to: destination)
