@@ -13,7 +13,8 @@ struct MaterializeCommand: ParsableCommand {
             and are appended to the offline store (Parquet under --home). Re-materializing an interval that
             is already stored replaces its source-derived rows; pushed rows (`larder push`, POST /push) are
             kept. A bad row stops the job with the file, row and reason, and nothing of the job is committed.
-            An aggregation view stores its events (offline only), which training sets then read.
+            An aggregation view stores its events offline, which training sets then read, and rebuilds its
+            online tiles from every stored event (with --online-only, from the events of the interval).
 
             Examples:
               larder materialize --start 2026-01-01T00:00:00Z --end 2026-02-01T00:00:00Z
@@ -42,10 +43,10 @@ struct MaterializeCommand: ParsableCommand {
         let project = Project(options)
         let (repository, _) = try project.appliedRepository()
         let interval = EventInterval(start: try Timestamp(parsing: start), end: try Timestamp(parsing: end))
-        // Without names, a run skips the views it would write nothing of (e.g. --online-only and an aggregation
-        // view's events, stored offline only); named views are run as asked.
+        // Without names, a run skips the views it would write nothing of; named views are run as asked. An
+        // aggregation view writes both: its events offline, its tiles online.
         let views = try project.views(named: self.views).filter { view in
-            !self.views.isEmpty || (!onlineOnly && view.offline) || (!offlineOnly && view.online)
+            !self.views.isEmpty || (!onlineOnly && view.offline) || (!offlineOnly && (view.online || repository.aggregationView(named: view.name) != nil))
         }
         let materializer = try Materializer(repository: repository, home: options.homeDirectory, dataDirectory: options.dataDirectory,
                                             online: try project.onlineSink(enabled: !offlineOnly))

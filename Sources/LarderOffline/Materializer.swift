@@ -206,10 +206,13 @@ public final class Materializer: Sendable {
                         reports[index].rowsOnline = try online.write(view: view, rows: stored)
                     } else if let aggregation = repository.aggregationView(named: view.name) {
                         // Tiles are rebuilt from every stored event, so late events committed by this run (pushed
-                        // or from the source) are counted, and a changed history leaves nothing stale.
+                        // or from the source) are counted, and a changed history leaves nothing stale. A run that
+                        // stores nothing offline builds them from the events it read.
                         progress(MaterializationProgress(view: view.name, phase: "writing tiles", rows: 0, elapsed: 0))
                         let columns = aggregation.joinKeys + ["event_timestamp", "created"] + aggregation.events.map(\.name)
-                        let events = try store.read(view: view.name, columns: columns) ?? ViewRowBuilderSchema.stored(view).selecting(columns)
+                        let events = offline
+                            ? try store.read(view: view.name, columns: columns) ?? ViewRowBuilderSchema.stored(view).selecting(columns)
+                            : try stored.selecting(columns)
                         reports[index].rowsOnline = try online.writeTiles(view: aggregation, events: events)
                     }
                 }
