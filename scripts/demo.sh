@@ -27,12 +27,14 @@ step "larder training-set (point in time, trip requests x rides_plus service: cl
 "$larder" snapshots show rides_demo
 "$larder" inspect .larder-demo/state/snapshots/rides_demo.parquet --rows 5
 step "larder training-set (orders x rides_windows service: window aggregates of trips per driver and customer at each order's time)"
-"$larder" training-set --entities "$LARDER_DATA/orders.parquet" --service rides_windows --out .larder-demo/train-windows.parquet
+"$larder" training-set --entities "$LARDER_DATA/orders.parquet" --service rides_windows --out .larder-demo/train-windows.parquet --save rides_windows_demo
 "$larder" inspect .larder-demo/train-windows.parquet --rows 3
 
 step "larder train (on rides_demo, latest 20 % by event time validates) -> promote"
 "$larder" train --snapshot rides_demo --label trip_completed
 "$larder" models promote trip_completed@1
+step "larder train on rides_windows_demo (window aggregates as inputs, last_payment one-hot) as trips_windows"
+"$larder" train --snapshot rides_windows_demo --label trip_completed --name trips_windows
 
 step "larder tokens create demo --scope read (printed once, last line; the API needs it from now on)"
 token=$("$larder" tokens create demo --scope read | tail -n 1)
@@ -74,6 +76,9 @@ step "larder predict and POST /predict (the production model, features looked up
 "$larder" predict --model trip_completed --entity driver_id=1001 --entity customer_id=5 --entity distance_km=3.2
 curl -sf "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' -H "$auth" \
   -d '{"model":"trip_completed","entities":{"driver_id":[1001,1002],"customer_id":[5,6],"distance_km":[3.2,12]}}'
+echo
+
+"$larder" predict --model trips_windows@1 --entity driver_id=1001 --entity customer_id=5
 echo
 
 step "larder demo-data --append-latest: new driver rows in the source; the scheduler brings them online within one period"

@@ -5,7 +5,7 @@ public import LarderRegistry
 ///
 /// Per entity there are two keys: a hash of tiles, the only key a lookup reads (one `HGETALL`, whatever the
 /// windows or the event rate), and a sorted set of the identities of the events applied to it, which makes
-/// a push replayable (ONLINE-LAYOUT.md). Aggregations with the same hop share tiles: the field
+/// a push replayable (README, "Online store layout"). Aggregations with the same hop share tiles: the field
 /// `t<hop µs>:<bucket start µs>` holds the states of every aggregation of that hop over the events of one hop
 /// bucket, `L` the states of the lifetime aggregations, `_n` a write counter that writers compare and bump, so
 /// that a read-merge-write never overwrites a concurrent one.

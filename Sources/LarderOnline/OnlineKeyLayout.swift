@@ -1,7 +1,7 @@
 public import Larder
 
 /// The Redis key of each entity row and the byte encoding of versions and values.
-/// The format is documented in ONLINE-LAYOUT.md; changing it invalidates stored data.
+/// The format is documented in the README ("Online store layout"); changing it invalidates stored data.
 ///
 /// ```swift
 /// OnlineKeyLayout.key(prefix: "larder", layout: layout, entityKey: [.int64(1001)])

@@ -2,7 +2,7 @@ public import Larder
 import Synchronization
 
 /// The online store on Redis: writes the latest feature values per entity row of a view and serves
-/// them for `get-online-features`. The key layout and value encoding are in ONLINE-LAYOUT.md.
+/// them for `get-online-features`. The key layout and value encoding are in the README ("Online store layout").
 ///
 /// Writes go through a Lua script (SCRIPT LOAD once, then EVALSHA; EVAL when the server lost its
 /// script cache) that keeps a row only if its (event time, created time) is greater than the
