@@ -46,6 +46,11 @@ enum AggregateTileCodec {
     /// The state stored in `bytes` for `operation` over values of `type`; nil when the bytes are not a whole,
     /// valid encoding of one.
     static func decode(_ bytes: [UInt8], operation: Aggregation.Operation, type: ValueType) -> AggregateState? {
+        bytes.withUnsafeBytes { decode($0, operation: operation, type: type) }
+    }
+
+    /// The same from borrowed bytes (a Redis reply's), without copying them.
+    static func decode(_ bytes: UnsafeRawBufferPointer, operation: Aggregation.Operation, type: ValueType) -> AggregateState? {
         var reader = Reader(bytes: bytes)
         guard reader.byte() == format, let rawCount = reader.uint64() else { return nil }
         let count = Int64(bitPattern: rawCount)
@@ -104,7 +109,7 @@ enum AggregateTileCodec {
 
     /// Reads the parts in order; every read returns nil past the end.
     private struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeRawBufferPointer
         var offset = 0
 
         var isAtEnd: Bool { offset == bytes.count }
@@ -117,20 +122,17 @@ enum AggregateTileCodec {
 
         mutating func uint64() -> UInt64? {
             guard bytes.count - offset >= 8 else { return nil }
-            var word: UInt64 = 0
-            for k in 0..<8 { word |= UInt64(bytes[offset + k]) << (8 * UInt64(k)) }
-            offset += 8
-            return word
+            defer { offset += 8 }
+            return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         }
 
         mutating func value(_ type: ValueType) -> Value? {
             guard bytes.count - offset >= 4 else { return nil }
-            var length = 0
-            for k in 0..<4 { length |= Int(bytes[offset + k]) << (8 * k) }
+            let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             offset += 4
             guard bytes.count - offset >= length else { return nil }
             defer { offset += length }
-            return bytes[offset..<offset + length].withUnsafeBytes { OnlineValueCodec.decode($0, as: type) }
+            return OnlineValueCodec.decode(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), as: type)
         }
     }
 }

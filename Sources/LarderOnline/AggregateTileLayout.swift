@@ -38,7 +38,13 @@ public struct AggregateTileLayout: Sendable {
         public let members: [Int]
         /// The longest window of the group: a bucket older than `floor(now − retention)` is never read again.
         public let retention: Int64
+        /// The length of the group's coarse tiles (a day), beside its hop tiles, when its windows span days: a
+        /// window is then read as the hop tiles up to its first midnight and day tiles after it — about 31 tiles
+        /// for 7 days of hourly hops instead of 169.
+        public let coarse: Int64?
     }
+
+    public static let day: Int64 = 86_400_000_000
 
     /// One aggregation: what it computes, over which column, and where its state sits in a tile.
     public struct Member: Sendable {
@@ -94,7 +100,10 @@ public struct AggregateTileLayout: Sendable {
                                   valueType: column.map { spec.events[$0].type } ?? .int64, window: aggregation.windowMicroseconds,
                                   group: g, slot: groups[g].members.count - 1, outputType: output))
         }
-        self.groups = groups.map { Group(hop: $0.hop, members: $0.members, retention: $0.retention) }
+        self.groups = groups.map { group in
+            let coarse = group.hop.flatMap { hop in hop < Self.day && Self.day % hop == 0 && group.retention >= 2 * Self.day ? Self.day : nil }
+            return Group(hop: group.hop, members: group.members, retention: group.retention, coarse: coarse)
+        }
         aggregations = members
         if view.isEmpty || view.utf8.contains(UInt8(ascii: ":")) || project.utf8.contains(UInt8(ascii: ":")) {
             throw OnlineStoreError(kind: .invalidLayout, view: view, message: "project and view names must be non-empty and contain no ':' (they are part of every Redis key)")
@@ -109,27 +118,29 @@ public struct AggregateTileLayout: Sendable {
     /// The sorted set of applied event identities beside a tile hash `key`.
     static func identityKey(_ key: [UInt8]) -> [UInt8] { key + Array("#ids".utf8) }
 
-    /// The hash field of group `group`'s tile of the bucket starting at `bucket` (ignored for lifetime).
-    func field(group: Int, bucket: Int64) -> [UInt8] {
-        guard let hop = groups[group].hop else { return Array(Self.lifetimeField.utf8) }
-        var field: [UInt8] = [UInt8(ascii: "t")]
+    /// The hash field of a tile: `t<hop>:<bucket>` for a hop tile, `d<hop>:<day>` for a coarse one, `L` for lifetime.
+    func field(_ key: AggregateTiles.Key) -> [UInt8] {
+        guard let hop = groups[key.group].hop else { return Array(Self.lifetimeField.utf8) }
+        var field: [UInt8] = [UInt8(ascii: key.coarse ? "d" : "t")]
         OnlineKeyLayout.appendDecimal(hop, to: &field)
         field.append(UInt8(ascii: ":"))
-        OnlineKeyLayout.appendDecimal(bucket, to: &field)
+        OnlineKeyLayout.appendDecimal(key.bucket, to: &field)
         return field
     }
 
-    /// The group and bucket a stored field names; nil for the write counter and for fields of hops the view no
-    /// longer has (a changed definition: rematerialize).
-    func tile(ofField bytes: UnsafeRawBufferPointer) -> (group: Int, bucket: Int64)? {
+    /// The tile a stored field names; nil for the write counter and for fields of hops the view no longer has (a
+    /// changed definition: rematerialize).
+    func tile(ofField bytes: UnsafeRawBufferPointer) -> AggregateTiles.Key? {
         guard let first = bytes.first else { return nil }
         if first == UInt8(ascii: "L"), bytes.count == 1 {
-            return groups.firstIndex { $0.hop == nil }.map { ($0, 0) }
+            return groups.firstIndex { $0.hop == nil }.map { AggregateTiles.Key(group: $0, bucket: 0, coarse: false) }
         }
-        guard first == UInt8(ascii: "t"), let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+        guard first == UInt8(ascii: "t") || first == UInt8(ascii: "d"), let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
               let hop = Self.decimal(bytes[1..<colon]), let bucket = Self.decimal(bytes[(colon + 1)...]),
               let group = groups.firstIndex(where: { $0.hop == hop }) else { return nil }
-        return (group, bucket)
+        let coarse = first == UInt8(ascii: "d")
+        if coarse && groups[group].coarse == nil { return nil }
+        return AggregateTiles.Key(group: group, bucket: bucket, coarse: coarse)
     }
 
     private static func decimal(_ digits: Slice<UnsafeRawBufferPointer>) -> Int64? {
@@ -150,14 +161,39 @@ public struct AggregateTileLayout: Sendable {
     /// The bucket an event at `time` falls in for `group`: `floor_hop(time)`, 0 for lifetime.
     func bucket(group: Int, time: Int64) -> Int64 {
         guard let hop = groups[group].hop else { return 0 }
-        return time &- (((time % hop) &+ hop) % hop)
+        return Self.floor(time, hop)
     }
 
-    /// Whether `group`'s bucket starting at `bucket` can still be read by a window at `now` or later.
-    func isLive(group: Int, bucket: Int64, now: Int64) -> Bool {
-        guard let hop = groups[group].hop else { return true }
-        let x = now &- groups[group].retention
-        return bucket >= x &- (((x % hop) &+ hop) % hop)
+    static func floor(_ x: Int64, _ unit: Int64) -> Int64 { x &- (((x % unit) &+ unit) % unit) }
+
+    /// Whether a tile can still be read by a window at `now` or later: a hop bucket from `floor_hop(now −
+    /// retention)` on, a day from that instant on (an earlier day is never whole inside a window again).
+    func isLive(_ key: AggregateTiles.Key, now: Int64) -> Bool {
+        let group = groups[key.group]
+        guard let hop = group.hop else { return true }
+        return key.bucket >= Self.floor(now &- group.retention, hop)
+    }
+
+    /// The tiles whose merge is aggregation `member`'s window at `now` (`floor_hop(now − window) ≤ t < now`):
+    /// the hop buckets from the window's start up to its first midnight, then whole days (the group's coarse tiles)
+    /// through the one holding `now`; hop buckets all the way when the group has no coarse tiles or the window
+    /// does not reach a midnight.
+    func window(of member: Int, at now: Int64) -> [AggregateTiles.Key] {
+        let aggregation = aggregations[member], g = aggregation.group, group = groups[g]
+        guard let hop = group.hop, let start = aggregation.windowStart(at: now, hop: hop) else {
+            return [AggregateTiles.Key(group: g, bucket: 0, coarse: false)]
+        }
+        var keys: [AggregateTiles.Key] = []
+        if let day = group.coarse {
+            let midnight = Self.floor(start &+ day &- 1, day), today = Self.floor(now &- 1, day)
+            if midnight <= today {
+                for bucket in stride(from: start, to: midnight, by: Int(hop)) { keys.append(.init(group: g, bucket: bucket, coarse: false)) }
+                for d in stride(from: midnight, through: today, by: Int(day)) { keys.append(.init(group: g, bucket: d, coarse: true)) }
+                return keys
+            }
+        }
+        for bucket in stride(from: start, through: Self.floor(now &- 1, hop), by: Int(hop)) { keys.append(.init(group: g, bucket: bucket, coarse: false)) }
+        return keys
     }
 
     /// How long after `now` a key whose newest event is at `newest` is still needed by some window, in

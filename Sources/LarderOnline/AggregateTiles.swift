@@ -1,19 +1,21 @@
 import Larder
 
-/// One entity's tiles of one aggregation view, in memory: per (group, bucket) the states of the group's
-/// aggregations. Built from events (materialization, push) or from a stored hash (push, lookup), merged with
-/// ``AggregateState`` — the same code as the training set's partial aggregates — and read at `now` by the
-/// rule of the training sets: a window's tiles are the buckets from `floor_hop(now − window)` up to `now`.
+/// One entity's tiles of one aggregation view, in memory: per tile (a hop bucket, a day, or the lifetime) the
+/// states of its group's aggregations. Built from events (materialization, push) or from a stored hash (push),
+/// merged with ``AggregateState`` — the same code as the training set's partial aggregates.
 ///
 /// ```swift
 /// var tiles = AggregateTiles(layout: layout)
 /// tiles.add(values: [.float64(12.5), .float32(3), .int32(5), .string("card")], time: t, created: t)
-/// tiles.values(at: now)   // one value per aggregation of the view
+/// tiles.encoded(key)   // the bytes of one tile, for its hash field
 /// ```
 struct AggregateTiles: Sendable {
     struct Key: Hashable, Sendable {
         let group: Int
+        /// The bucket's (or day's) first instant; 0 for lifetime.
         let bucket: Int64
+        /// Whether this is the group's coarse (day) tile rather than a hop bucket.
+        let coarse: Bool
     }
 
     let layout: AggregateTileLayout
@@ -29,18 +31,21 @@ struct AggregateTiles: Sendable {
         layout.groups[group].members.map { AggregateState(layout.aggregations[$0].operation) }
     }
 
-    /// Adds one event: its values of the layout's event columns, in order.
+    /// Adds one event (its values of the layout's event columns, in order) to every tile it falls in.
     mutating func add(values: [Value], time: Int64, created: Int64) -> Set<Key> {
         var touched = Set<Key>()
-        for g in layout.groups.indices {
-            let key = Key(group: g, bucket: layout.bucket(group: g, time: time))
-            var states = tiles[key] ?? empty(g)
-            for (slot, m) in layout.groups[g].members.enumerated() {
-                let member = layout.aggregations[m]
-                states[slot].add(member.column.map { values[$0] } ?? .null, time: time, created: created)
+        for (g, group) in layout.groups.enumerated() {
+            let bucket = layout.bucket(group: g, time: time)
+            var keys = [Key(group: g, bucket: bucket, coarse: false)]
+            if let day = group.coarse { keys.append(Key(group: g, bucket: AggregateTileLayout.floor(time, day), coarse: true)) }
+            for key in keys {
+                var states = tiles[key] ?? empty(g)
+                for (slot, m) in group.members.enumerated() {
+                    states[slot].add(layout.aggregations[m].column.map { values[$0] } ?? .null, time: time, created: created)
+                }
+                tiles[key] = states
+                touched.insert(key)
             }
-            tiles[key] = states
-            touched.insert(key)
         }
         newest = max(newest, time)
         return touched
@@ -48,37 +53,40 @@ struct AggregateTiles: Sendable {
 
     /// Sets a stored tile; false when its bytes are not a tile of this layout (damaged or from another definition).
     mutating func load(field: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Bool {
-        guard let (group, bucket) = layout.tile(ofField: field) else { return true }
-        guard let states = decode(group: group, value) else { return false }
-        tiles[Key(group: group, bucket: bucket)] = states
-        if layout.groups[group].hop != nil { newest = max(newest, bucket) }
+        guard let key = layout.tile(ofField: field) else { return true }
+        var states: [AggregateState] = []
+        let whole = Self.forEachState(in: value, group: layout.groups[key.group]) { slot, bytes in
+            let member = layout.aggregations[layout.groups[key.group].members[slot]]
+            guard let state = AggregateTileCodec.decode(bytes, operation: member.operation, type: member.valueType) else { return false }
+            states.append(state)
+            return true
+        }
+        guard whole else { return false }
+        tiles[key] = states
+        if layout.groups[key.group].hop != nil && !key.coarse { newest = max(newest, key.bucket) }
         return true
     }
 
-    /// Drops the buckets no window at `now` or later reads; returns them.
+    /// Calls `body` with each state's bytes of a stored tile, in slot order; false when the tile is not whole or
+    /// `body` refuses a state.
+    static func forEachState(in tile: UnsafeRawBufferPointer, group: AggregateTileLayout.Group,
+                             _ body: (Int, UnsafeRawBufferPointer) -> Bool) -> Bool {
+        var offset = 0
+        for slot in group.members.indices {
+            guard tile.count - offset >= 4 else { return false }
+            let length = Int(UInt32(littleEndian: tile.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            offset += 4
+            guard tile.count - offset >= length, body(slot, UnsafeRawBufferPointer(rebasing: tile[offset..<offset + length])) else { return false }
+            offset += length
+        }
+        return offset == tile.count
+    }
+
+    /// Drops the tiles no window at `now` or later reads; returns them.
     mutating func prune(now: Int64) -> [Key] {
-        let dead = tiles.keys.filter { !layout.isLive(group: $0.group, bucket: $0.bucket, now: now) }
+        let dead = tiles.keys.filter { !layout.isLive($0, now: now) }
         for key in dead { tiles[key] = nil }
         return dead
-    }
-
-    /// Each aggregation's value at `now`.
-    func values(at now: Int64) -> [Value] {
-        states(at: now).map(\.result)
-    }
-
-    /// Each aggregation's state at `now`: the merge of its group's tiles inside its window.
-    func states(at now: Int64) -> [AggregateState] {
-        var merged = layout.aggregations.map { AggregateState($0.operation) }
-        for (key, states) in tiles {
-            let group = layout.groups[key.group]
-            if group.hop != nil, key.bucket >= now { continue }
-            for (slot, m) in group.members.enumerated() {
-                if let hop = group.hop, let start = layout.aggregations[m].windowStart(at: now, hop: hop), key.bucket < start { continue }
-                merged[m].merge(states[slot])
-            }
-        }
-        return merged
     }
 
     func encoded(_ key: Key) -> [UInt8] {
@@ -89,24 +97,5 @@ struct AggregateTiles: Sendable {
             out.append(contentsOf: bytes)
         }
         return out
-    }
-
-    private func decode(group: Int, _ bytes: UnsafeRawBufferPointer) -> [AggregateState]? {
-        var states: [AggregateState] = []
-        var offset = 0
-        for m in layout.groups[group].members {
-            guard bytes.count - offset >= 4 else { return nil }
-            var length = 0
-            for k in 0..<4 { length |= Int(bytes[offset + k]) << (8 * k) }
-            offset += 4
-            guard bytes.count - offset >= length else { return nil }
-            let member = layout.aggregations[m]
-            guard let state = AggregateTileCodec.decode(Array(bytes[offset..<offset + length]), operation: member.operation, type: member.valueType) else {
-                return nil
-            }
-            states.append(state)
-            offset += length
-        }
-        return offset == bytes.count ? states : nil
     }
 }

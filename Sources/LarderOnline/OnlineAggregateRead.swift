@@ -1,7 +1,8 @@
 import Larder
 
 /// One aggregation view's reads in a lookup: which of its aggregations are asked for, and how to turn each
-/// entity's tile hash (one `HGETALL`) into their values at `now`. Compiled once per lookup shape.
+/// entity's tiles into their values at `now`. Compiled once per lookup shape; per lookup, ``window(at:)`` lists
+/// the tiles the windows need (the same for every entity row), read with one `HMGET` per row.
 final class OnlineAggregateRead: Sendable {
     let layout: AggregateTileLayout
     /// Positions of the requested aggregations in the layout, in request order.
@@ -19,40 +20,82 @@ final class OnlineAggregateRead: Sendable {
 
     var features: [String] { members.map { layout.aggregations[$0].name } }
 
-    /// Appends `HGETALL <key>` for the entity key whose values `appendValues` writes after the prefix.
-    func appendRead<E: Error>(to pipeline: inout RedisPipeline, key: inout [UInt8], appendValues: (inout [UInt8]) throws(E) -> Void) throws(E) {
+    /// The tiles of a lookup at one instant: their hash fields, and per field which of its states feed which
+    /// requested aggregation.
+    struct Window: Sendable {
+        let fields: RedisPipeline.EncodedArguments
+        let groups: [Int]
+        /// Per field: (slot of the state in the tile, position of the aggregation among the requested ones).
+        let uses: [[(slot: Int, output: Int)]]
+    }
+
+    func window(at now: Int64) -> Window {
+        var index: [AggregateTiles.Key: Int] = [:]
+        var fields: [[UInt8]] = [], groups: [Int] = [], uses: [[(slot: Int, output: Int)]] = []
+        for (output, m) in members.enumerated() {
+            for key in layout.window(of: m, at: now) {
+                let i: Int
+                if let known = index[key] {
+                    i = known
+                } else {
+                    i = fields.count
+                    index[key] = i
+                    fields.append(layout.field(key))
+                    groups.append(key.group)
+                    uses.append([])
+                }
+                uses[i].append((layout.aggregations[m].slot, output))
+            }
+        }
+        return Window(fields: RedisPipeline.EncodedArguments(fields), groups: groups, uses: uses)
+    }
+
+    /// Appends `HMGET <key> <fields>` for the entity key whose values `appendValues` writes after the prefix.
+    func appendRead<E: Error>(_ window: Window, to pipeline: inout RedisPipeline, key: inout [UInt8],
+                              appendValues: (inout [UInt8]) throws(E) -> Void) throws(E) {
         key.removeAll(keepingCapacity: true)
         key.append(contentsOf: keyPrefix)
         try appendValues(&key)
-        pipeline.beginCommand(argumentCount: 2)
-        pipeline.appendArgument(Self.hgetall)
+        pipeline.beginCommand(argumentCount: 2 + window.fields.count)
+        pipeline.appendArgument(Self.hmget)
         pipeline.appendArgument(key)
+        pipeline.appendArguments(window.fields)
     }
 
-    private static let hgetall = Array("HGETALL".utf8)
+    private static let hmget = Array("HMGET".utf8)
 
-    /// Appends one entity row's values from its `HGETALL` reply: `PRESENT`, or `NULL_VALUE` for a null aggregate
-    /// (an entity without events has count 0 and every other aggregate null).
-    func decodeRow(_ reply: RedisReplyRef, row: Int, now: Int64, into rows: inout OnlineViewRows) throws(OnlineStoreError) {
-        guard reply.isArray, reply.count % 2 == 0 else {
+    /// Appends one entity row's values from its `HMGET` reply: `PRESENT`, or `NULL_VALUE` for a null aggregate
+    /// (an entity without events has count 0 and every other aggregate null). Only the requested states of the
+    /// tiles read are decoded.
+    func decodeRow(_ reply: RedisReplyRef, window: Window, row: Int, into rows: inout OnlineViewRows) throws(OnlineStoreError) {
+        guard reply.isArray, reply.count == window.groups.count else {
             guard reply.isError else {
-                throw OnlineStoreError(kind: .server, view: layout.view, row: row, message: "HGETALL answered \(reply.reply), not field/value pairs")
+                throw OnlineStoreError(kind: .server, view: layout.view, row: row, message: "HMGET answered \(reply.reply), not \(window.groups.count) values")
             }
             let text = reply.text
             throw OnlineStoreError(kind: OnlineStoreError.kind(ofReply: text), view: layout.view, row: row, message: "Redis refused the read: \(text)")
         }
-        var tiles = AggregateTiles(layout: layout)
-        for p in stride(from: 0, to: reply.count, by: 2) {
-            let field = reply[p].bytes
-            guard tiles.load(field: field, value: reply[p + 1].bytes) else {
+        var states = members.map { AggregateState(layout.aggregations[$0].operation) }
+        for i in 0..<window.groups.count {
+            let tile = reply[i]
+            if tile.isNull { continue }
+            let uses = window.uses[i]
+            let whole = AggregateTiles.forEachState(in: tile.bytes, group: layout.groups[window.groups[i]]) { slot, bytes in
+                for use in uses where use.slot == slot {
+                    let member = layout.aggregations[members[use.output]]
+                    guard let state = AggregateTileCodec.decode(bytes, operation: member.operation, type: member.valueType) else { return false }
+                    states[use.output].merge(state)
+                }
+                return true
+            }
+            guard whole else {
                 throw OnlineStoreError(kind: .corruptValue, view: layout.view, row: row,
-                                       message: "tile \(String(decoding: field, as: UTF8.self)) does not decode as this view's aggregations; rematerialize the view")
+                                       message: "a tile does not decode as this view's aggregations; rematerialize the view")
             }
         }
-        let states = tiles.states(at: now)
         rows.beginRow(eventTime: nil)
-        for m in members {
-            let value = states[m].result
+        for state in states {
+            let value = state.result
             rows.appendFeature(value, value.isNull ? .nullValue : .present)
         }
     }

@@ -60,9 +60,8 @@ struct OnlineReadPlan: Sendable {
     }
 
     private let views: [View]
-    private let aggregates: [OnlineAggregateRead]
+    private let aggregates: [(read: OnlineAggregateRead, window: OnlineAggregateRead.Window)]
     private let rowCount: Int
-    private let now: Int64
     let pipeline: RedisPipeline
     var commandCount: Int { pipeline.count }
 
@@ -94,7 +93,6 @@ struct OnlineReadPlan: Sendable {
         self.views = views
         aggregates = []
         rowCount = 0
-        self.now = now.microsecondsSinceEpoch
         self.pipeline = pipeline
     }
 
@@ -119,9 +117,12 @@ struct OnlineReadPlan: Sendable {
             }
             views.append(View(view.read, rowCount: rowCount, now: now))
         }
+        var aggregates: [(read: OnlineAggregateRead, window: OnlineAggregateRead.Window)] = []
         for aggregate in shape.aggregates {
+            let window = aggregate.window(at: now.microsecondsSinceEpoch)
+            aggregates.append((aggregate, window))
             for row in 0..<rowCount {
-                try aggregate.appendRead(to: &pipeline, key: &key) { key throws(LookupError) in
+                try aggregate.appendRead(window, to: &pipeline, key: &key) { key throws(LookupError) in
                     for (k, joinKey) in aggregate.keys.enumerated() {
                         if k > 0 { key.append(UInt8(ascii: "|")) }
                         let value = try OnlineLookup.checkKey(entities[joinKey.entity].values[row], type: joinKey.type, key: joinKey.name, row: row)
@@ -131,9 +132,8 @@ struct OnlineReadPlan: Sendable {
             }
         }
         self.views = views
-        self.aggregates = shape.aggregates
+        self.aggregates = aggregates
         self.rowCount = rowCount
-        self.now = now.microsecondsSinceEpoch
         self.pipeline = pipeline
     }
 
@@ -150,10 +150,10 @@ struct OnlineReadPlan: Sendable {
             }
             result.append(rows)
         }
-        for aggregate in aggregates {
+        for (aggregate, window) in aggregates {
             var rows = OnlineViewRows(featureCount: aggregate.members.count, reservingRows: rowCount)
             for row in 0..<rowCount {
-                try aggregate.decodeRow(replies[index], row: row, now: now, into: &rows)
+                try aggregate.decodeRow(replies[index], window: window, row: row, into: &rows)
                 index += 1
             }
             result.append(rows)

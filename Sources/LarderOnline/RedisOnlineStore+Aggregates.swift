@@ -35,7 +35,7 @@ extension RedisOnlineStore {
             var entity = tiles.removeValue(forKey: key)!
             _ = entity.prune(now: nowMicros)
             var write = TileWrite(key: key, expected: "*", expiry: layout.timeToLive(newest: entity.newest, now: nowMicros))
-            for tile in entity.tiles.keys { write.set.append((layout.field(group: tile.group, bucket: tile.bucket), entity.encoded(tile))) }
+            for tile in entity.tiles.keys { write.set.append((layout.field(tile), entity.encoded(tile))) }
             writes.append(write)
         }
         let sha = try await loadedAggregateScriptSHA()
@@ -103,9 +103,9 @@ extension RedisOnlineStore {
                 }
                 let pruned = Set(tiles.prune(now: nowMicros))
                 for tile in touched where !pruned.contains(tile) {
-                    write.set.append((layout.field(group: tile.group, bucket: tile.bucket), tiles.encoded(tile)))
+                    write.set.append((layout.field(tile), tiles.encoded(tile)))
                 }
-                write.delete = pruned.map { layout.field(group: $0.group, bucket: $0.bucket) }
+                write.delete = pruned.map { layout.field($0) }
                 write.expiry = layout.timeToLive(newest: tiles.newest, now: nowMicros)
                 writes.append(write)
                 outcomes.append(outcome)
