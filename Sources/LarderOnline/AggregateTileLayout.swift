@@ -174,6 +174,51 @@ public struct AggregateTileLayout: Sendable {
         return key.bucket >= Self.floor(now &- group.retention, hop)
     }
 
+    /// The tiles an event at `time` falls in: per group its hop bucket, its day when the group has day tiles, or
+    /// the lifetime tile.
+    func keys(forEventAt time: Int64) -> [AggregateTiles.Key] {
+        var keys: [AggregateTiles.Key] = []
+        for (g, group) in groups.enumerated() {
+            keys.append(.init(group: g, bucket: bucket(group: g, time: time), coarse: false))
+            if let day = group.coarse { keys.append(.init(group: g, bucket: Self.floor(time, day), coarse: true)) }
+        }
+        return keys
+    }
+
+    /// Per group, the first instant a live tile starts at (`floor_hop(now − retention)`; 0 for lifetime), stored in
+    /// `_p` by every write so the next one knows which tiles died since.
+    func liveFrom(now: Int64) -> [Int64] {
+        groups.map { group in group.hop.map { Self.floor(now &- group.retention, $0) } ?? 0 }
+    }
+
+    static let liveFromField = "_p"
+
+    /// The tiles that died between a write that found tiles live from `previous` (its `_p`) and `now`: hop buckets
+    /// and days from `previous` up to the new `liveFrom`, at most a retention's worth (older ones were already gone).
+    func deadKeys(since previous: [Int64], now: Int64) -> [AggregateTiles.Key] {
+        guard previous.count == groups.count else { return [] }
+        var keys: [AggregateTiles.Key] = []
+        for (g, (group, from)) in zip(groups, zip(previous, liveFrom(now: now))).enumerated() {
+            guard let hop = group.hop, from.1 > from.0 else { continue }
+            let limit = group.retention / hop + 2
+            var bucket = from.0, steps: Int64 = 0
+            while bucket < from.1 && steps < limit {
+                keys.append(.init(group: g, bucket: bucket, coarse: false))
+                bucket &+= hop
+                steps += 1
+            }
+            if let day = group.coarse {
+                var d = Self.floor(from.0 &+ day &- 1, day), days: Int64 = 0
+                while d < from.1 && days < group.retention / day + 2 {
+                    keys.append(.init(group: g, bucket: d, coarse: true))
+                    d &+= day
+                    days += 1
+                }
+            }
+        }
+        return keys
+    }
+
     /// The tiles whose merge is aggregation `member`'s window at `now` (`floor_hop(now − window) ≤ t < now`):
     /// the hop buckets from the window's start up to its first midnight, then whole days (the group's coarse tiles)
     /// through the one holding `now`; hop buckets all the way when the group has no coarse tiles or the window

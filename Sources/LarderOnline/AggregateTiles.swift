@@ -32,28 +32,22 @@ struct AggregateTiles: Sendable {
     }
 
     /// Adds one event (its values of the layout's event columns, in order) to every tile it falls in.
-    mutating func add(values: [Value], time: Int64, created: Int64) -> Set<Key> {
-        var touched = Set<Key>()
-        for (g, group) in layout.groups.enumerated() {
-            let bucket = layout.bucket(group: g, time: time)
-            var keys = [Key(group: g, bucket: bucket, coarse: false)]
-            if let day = group.coarse { keys.append(Key(group: g, bucket: AggregateTileLayout.floor(time, day), coarse: true)) }
-            for key in keys {
-                var states = tiles[key] ?? empty(g)
-                for (slot, m) in group.members.enumerated() {
-                    states[slot].add(layout.aggregations[m].column.map { values[$0] } ?? .null, time: time, created: created)
-                }
-                tiles[key] = states
-                touched.insert(key)
+    mutating func add(values: [Value], time: Int64, created: Int64) -> [Key] {
+        let keys = layout.keys(forEventAt: time)
+        for key in keys {
+            let group = layout.groups[key.group]
+            var states = tiles[key] ?? empty(key.group)
+            for (slot, m) in group.members.enumerated() {
+                states[slot].add(layout.aggregations[m].column.map { values[$0] } ?? .null, time: time, created: created)
             }
+            tiles[key] = states
         }
         newest = max(newest, time)
-        return touched
+        return keys
     }
 
     /// Sets a stored tile; false when its bytes are not a tile of this layout (damaged or from another definition).
-    mutating func load(field: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Bool {
-        guard let key = layout.tile(ofField: field) else { return true }
+    mutating func load(_ key: Key, value: UnsafeRawBufferPointer) -> Bool {
         var states: [AggregateState] = []
         let whole = Self.forEachState(in: value, group: layout.groups[key.group]) { slot, bytes in
             let member = layout.aggregations[layout.groups[key.group].members[slot]]
@@ -63,7 +57,6 @@ struct AggregateTiles: Sendable {
         }
         guard whole else { return false }
         tiles[key] = states
-        if layout.groups[key.group].hop != nil && !key.coarse { newest = max(newest, key.bucket) }
         return true
     }
 

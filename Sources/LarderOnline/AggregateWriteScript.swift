@@ -8,7 +8,7 @@
 ///
 /// `KEYS`: per entity its tile hash then its identity set. `ARGV[1]`: the identity score below which identities
 /// are forgotten (Unix ms). Times to live are relative to the writer's clock (its `now`), not Redis'. Then per entity: the expected `_n` (`''` = no hash yet, `'*'` = any: replace the
-/// whole hash), the hash's time to live in ms (`''` = none), the identity set's time to live, the counts `s`, `d`, `i`,
+/// whole hash), the hash's time to live in ms (`'-1'` = none, `''` = leave it), the identity set's time to live, the counts `s`, `d`, `i`,
 /// then `s` field/value pairs to set, `d` fields to delete, `i` identity/score pairs to add. All checks come
 /// before any write: if an entity's `_n` differs, nothing is written and the script returns the 1-based
 /// positions of the entities that changed (an empty array: all written).
@@ -42,7 +42,7 @@ enum AggregateWriteScript {
       if d > 0 then redis.call('HDEL', key, unpack(ARGV, p, p + d - 1)) end
       p = p + d
       redis.call('HSET', key, '_n', tostring(counter))
-      if expiry ~= '' then redis.call('PEXPIRE', key, expiry) else redis.call('PERSIST', key) end
+      if expiry == '-1' then redis.call('PERSIST', key) elseif expiry ~= '' then redis.call('PEXPIRE', key, expiry) end
       if i > 0 then
         for q = p, p + 2 * i - 1, 2 do redis.call('ZADD', ids, ARGV[q + 1], ARGV[q]) end
         redis.call('ZREMRANGEBYSCORE', ids, '-inf', '(' .. ARGV[1])

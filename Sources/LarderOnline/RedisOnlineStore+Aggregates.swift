@@ -6,11 +6,18 @@ extension RedisOnlineStore {
         var key: [UInt8]
         /// The `_n` read (`""` none), or `"*"` to replace the hash whatever it holds.
         var expected: String
-        /// Time to live in milliseconds, from ``AggregateTileLayout/timeToLive(newest:now:)``.
         var set: [([UInt8], [UInt8])] = []
         var delete: [[UInt8]] = []
         var identities: [[UInt8]] = []
-        var expiry: Int64?
+        var expiry: Expiry = .keep
+
+        enum Expiry {
+            /// Leave the hash's expiry as it is (a write that applied no event).
+            case keep
+            case never
+            /// Milliseconds from now (``AggregateTileLayout/timeToLive(newest:now:)``).
+            case after(Int64)
+        }
     }
 
     /// Replaces every entity's tiles with ones built from `events` (a batch run: the view's whole event
@@ -34,8 +41,9 @@ extension RedisOnlineStore {
         for key in order {
             var entity = tiles.removeValue(forKey: key)!
             _ = entity.prune(now: nowMicros)
-            var write = TileWrite(key: key, expected: "*", expiry: layout.timeToLive(newest: entity.newest, now: nowMicros))
+            var write = TileWrite(key: key, expected: "*", expiry: layout.timeToLive(newest: entity.newest, now: nowMicros).map(TileWrite.Expiry.after) ?? .never)
             for tile in entity.tiles.keys { write.set.append((layout.field(tile), entity.encoded(tile))) }
+            write.set.append((Array(AggregateTileLayout.liveFromField.utf8), Self.encode(liveFrom: layout.liveFrom(now: nowMicros))))
             writes.append(write)
         }
         let sha = try await loadedAggregateScriptSHA()
@@ -72,9 +80,18 @@ extension RedisOnlineStore {
                                        message: "\(pending.count) entities changed under \(maxRounds) successive merges (other writers); retry the push, it is idempotent")
             }
             stats.rounds += 1
+            // Each entity's write counter, live-from marker and the tiles its on-time events fall in (not the whole
+            // hash: a push decodes a few tiles per entity, not every bucket of its longest window).
             var pipeline = RedisPipeline()
+            var wanted: [[AggregateTiles.Key]] = []
             for key in pending {
-                pipeline.append([Array("HGETALL".utf8), key])
+                var keys: [AggregateTiles.Key] = [], seen = Set<AggregateTiles.Key>()
+                for e in eventsOf[key]! where events.times[e] >= nowMicros &- layout.allowedLateness {
+                    for tile in layout.keys(forEventAt: events.times[e]) where seen.insert(tile).inserted { keys.append(tile) }
+                }
+                wanted.append(keys)
+                pipeline.append([Array("HMGET".utf8), key, Array(AggregateTileLayout.tokenField.utf8), Array(AggregateTileLayout.liveFromField.utf8)]
+                                + keys.map(layout.field))
                 pipeline.append([Array("ZMSCORE".utf8), AggregateTileLayout.identityKey(key)] + eventsOf[key]!.map { identities[$0] })
             }
             let replies = try await client.pipeline(pipeline, retry: .idempotent)
@@ -82,7 +99,7 @@ extension RedisOnlineStore {
             var outcomes: [(applied: Int, duplicates: Int, late: Int, accepted: [Int])] = []
             for (j, key) in pending.enumerated() {
                 var tiles = AggregateTiles(layout: layout)
-                let token = try Self.load(replies[2 * j], into: &tiles, layout: layout)
+                let (token, liveFrom) = try Self.load(replies[2 * j], keys: wanted[j], into: &tiles, layout: layout)
                 let seen = try Self.scores(replies[2 * j + 1], count: eventsOf[key]!.count, layout: layout)
                 var write = TileWrite(key: key, expected: token)
                 var touched = Set<AggregateTiles.Key>(), inBatch = Set<[UInt8]>()
@@ -101,12 +118,16 @@ extension RedisOnlineStore {
                         outcome.applied += 1
                     }
                 }
-                let pruned = Set(tiles.prune(now: nowMicros))
-                for tile in touched where !pruned.contains(tile) {
+                for tile in touched where layout.isLive(tile, now: nowMicros) {
                     write.set.append((layout.field(tile), tiles.encoded(tile)))
                 }
-                write.delete = pruned.map { layout.field($0) }
-                write.expiry = layout.timeToLive(newest: tiles.newest, now: nowMicros)
+                if let liveFrom {
+                    write.delete = layout.deadKeys(since: liveFrom, now: nowMicros).filter { !touched.contains($0) }.map(layout.field)
+                }
+                write.set.append((Array(AggregateTileLayout.liveFromField.utf8), Self.encode(liveFrom: layout.liveFrom(now: nowMicros))))
+                if outcome.applied > 0 {
+                    write.expiry = layout.timeToLive(newest: tiles.newest, now: nowMicros).map(TileWrite.Expiry.after) ?? .never
+                }
                 writes.append(write)
                 outcomes.append(outcome)
             }
@@ -149,7 +170,11 @@ extension RedisOnlineStore {
             for w in call {
                 let write = writes[w]
                 arguments.append(Array(write.expected.utf8))
-                arguments.append(write.expiry.map { Array(String($0).utf8) } ?? [])
+                switch write.expiry {
+                case .keep: arguments.append([])
+                case .never: arguments.append(Array("-1".utf8))
+                case .after(let milliseconds): arguments.append(Array(String(milliseconds).utf8))
+                }
                 arguments.append(Array(String(identitiesExpiry).utf8))
                 arguments.append(Array(String(write.set.count).utf8))
                 arguments.append(Array(String(write.delete.count).utf8))
@@ -204,29 +229,31 @@ extension RedisOnlineStore {
         return key
     }
 
-    /// Loads an `HGETALL` reply into `tiles`; returns the hash's `_n` (`""` when there is no hash).
-    private static func load(_ reply: RedisReply, into tiles: inout AggregateTiles, layout: AggregateTileLayout) throws(OnlineStoreError) -> String {
-        guard case .array(let items) = reply, items.count % 2 == 0 else {
+    /// Loads an `HMGET key _n _p tiles…` reply into `tiles`; returns the hash's `_n` (`""` when there is no hash)
+    /// and its `_p` (nil when absent).
+    private static func load(_ reply: RedisReply, keys: [AggregateTiles.Key], into tiles: inout AggregateTiles,
+                             layout: AggregateTileLayout) throws(OnlineStoreError) -> (String, [Int64]?) {
+        guard case .array(let items) = reply, items.count == keys.count + 2 else {
             if case .error(let message) = reply {
                 throw OnlineStoreError(kind: OnlineStoreError.kind(ofReply: message), view: layout.view, message: "Redis refused the tile read: \(message)")
             }
-            throw OnlineStoreError(kind: .server, view: layout.view, message: "HGETALL answered \(reply)")
+            throw OnlineStoreError(kind: .server, view: layout.view, message: "HMGET answered \(reply)")
         }
         var token = ""
-        for p in stride(from: 0, to: items.count, by: 2) {
-            guard case .bytes(let field) = items[p], case .bytes(let value) = items[p + 1] else { continue }
-            if field == Array(AggregateTileLayout.tokenField.utf8) {
-                token = String(decoding: value, as: UTF8.self)
-                continue
-            }
-            let loaded = field.withUnsafeBytes { f in value.withUnsafeBytes { v in tiles.load(field: f, value: v) } }
-            guard loaded else {
+        if case .bytes(let value) = items[0] { token = String(decoding: value, as: UTF8.self) }
+        var liveFrom: [Int64]?
+        if case .bytes(let value) = items[1] { liveFrom = String(decoding: value, as: UTF8.self).split(separator: ",").compactMap { Int64($0) } }
+        for (key, item) in zip(keys, items.dropFirst(2)) {
+            guard case .bytes(let value) = item else { continue }
+            guard value.withUnsafeBytes({ tiles.load(key, value: $0) }) else {
                 throw OnlineStoreError(kind: .corruptValue, view: layout.view,
-                                       message: "tile \(String(decoding: field, as: UTF8.self)) does not decode as this view's aggregations; rematerialize the view")
+                                       message: "tile \(String(decoding: layout.field(key), as: UTF8.self)) does not decode as this view's aggregations; rematerialize the view")
             }
         }
-        return token
+        return (token, liveFrom)
     }
+
+    static func encode(liveFrom: [Int64]) -> [UInt8] { Array(liveFrom.map(String.init).joined(separator: ",").utf8) }
 
     private static func scores(_ reply: RedisReply, count: Int, layout: AggregateTileLayout) throws(OnlineStoreError) -> [Bool] {
         guard case .array(let items) = reply, items.count == count else {

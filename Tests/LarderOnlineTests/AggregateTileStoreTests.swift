@@ -187,6 +187,36 @@ struct AggregateTileStoreTests {
         #expect(fields > 100 && fields <= 14 + 169 + 5 + 8 + 1 + 1)
     }
 
+    @Test("pushes delete the tiles no window can read any more, and keep the key's expiry when they apply nothing")
+    func pushesPruneDeadTiles() async throws {
+        let project = uniqueName("prune"), repository = Self.repository(project)
+        let store = RedisOnlineStore(client: try makeClient(), keyPrefix: project)
+        defer { store.client.shutdown() }
+        let layout = try Self.layout(repository)
+        let key = "\(project):\(project):driver_trips:i1"
+        var now: Int64 = 1_767_225_600_000_000
+        var all = AggregateEvents()
+        for day in 0..<10 {
+            var events = AggregateEvents()
+            for k in 0..<3 {
+                let time = now - Int64(k) * 60_000_000 - 1
+                events.append(entityKey: [.int64(1)], time: time, created: time, values: [.float64(Double(day)), .int32(Int32(k + 1)), .string("card")])
+                all.append(entityKey: [.int64(1)], time: time, created: time, values: [.float64(Double(day)), .int32(Int32(k + 1)), .string("card")])
+            }
+            #expect(try await store.pushEvents(layout, events: events, now: Timestamp(microsecondsSinceEpoch: now)).applied == 3)
+            Self.expectMatches(try await Self.lookup(store, repository: repository, now: now), all, now: now)
+            now += 24 * Self.hour + 7 * 60_000_000
+        }
+        // Ten days of pushes, one a day: the 7-day windows need 8 hourly buckets and 8 days, the others fewer.
+        let reply = try await store.client.command(["HLEN", key].map(bytes))
+        guard case .integer(let fields) = reply else { Issue.record("HLEN answered \(reply)"); return }
+        #expect(fields <= 1 + 1 + 1 + 8 + 8 + 1 + 1, "dead tiles are deleted: \(fields) fields")
+        #expect(fields >= 8)
+        // A retried push applies nothing and leaves the expiry alone (the view has a lifetime aggregation: none).
+        let ttl = try await store.client.command(["PTTL", key].map(bytes))
+        #expect(ttl == .integer(-1))
+    }
+
     static func hmgetCalls(_ client: RedisClient) async throws -> Int {
         let reply = try await client.command(["INFO", "commandstats"].map(bytes))
         guard case .bytes(let text) = reply else { return 0 }
