@@ -8,7 +8,8 @@
 ///         Field("acc_rate", .float32),
 ///         Field("avg_daily_trips", .int32),
 ///     ],
-///     owner: "ml-platform", description: "Hourly driver quality statistics")
+///     owner: "ml-platform", description: "Hourly driver quality statistics",
+///     expectations: [.between("conv_rate", 0, 1, severity: .warn), .notNull("avg_daily_trips")])
 /// ```
 public struct FeatureView: Sendable {
     public let name: String
@@ -31,6 +32,9 @@ public struct FeatureView: Sendable {
     /// take rows that land late. A source with a `created` column needs none: rows created since the last
     /// run are taken whatever their event time. Declare it for sources without one.
     public let allowedLateness: TimeSpan?
+    /// Data quality rules checked on every materialization and push batch before anything is committed
+    /// (see ``QualityExpectation``).
+    public let expectations: [QualityExpectation]
 
     /// The former name of ``allowedLateness``.
     @available(*, deprecated, renamed: "allowedLateness")
@@ -40,7 +44,7 @@ public struct FeatureView: Sendable {
         _ name: String, entities: [Entity], ttl: TimeSpan?, source: Source, fields: [Field],
         transform: RowTransform? = nil, online: Bool = true, offline: Bool = true,
         tags: [String: String] = [:], owner: String? = nil, description: String = "",
-        schedule: Schedule? = nil, allowedLateness: TimeSpan? = nil
+        schedule: Schedule? = nil, allowedLateness: TimeSpan? = nil, expectations: [QualityExpectation] = []
     ) {
         self.name = name
         self.entities = entities
@@ -55,6 +59,7 @@ public struct FeatureView: Sendable {
         self.description = description
         self.schedule = schedule
         self.allowedLateness = allowedLateness
+        self.expectations = expectations
     }
 
     /// Definitions written before `lookback` was renamed ``allowedLateness`` keep compiling.
