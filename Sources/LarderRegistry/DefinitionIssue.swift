@@ -3,7 +3,7 @@ public import Larder
 /// One problem found in the definitions, naming the object, what is wrong and how to fix it.
 public struct DefinitionIssue: Sendable, Equatable, CustomStringConvertible {
     /// `entity`, `source`, `view`, `field`, `service`, `on-demand view`, `aggregation view`, `aggregation`
-    /// (one feature of an aggregation view) or `event column`.
+    /// (one feature of an aggregation view), `event column` or `expectation`.
     public var kind: String
     /// The object's name (`driver_stats`, or `driver_stats.conv_rate` for a field, an aggregation or an event column).
     public var name: String

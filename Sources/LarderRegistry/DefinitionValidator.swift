@@ -105,6 +105,7 @@ public struct DefinitionValidator: Sendable {
                 issue("uses a reserved column name", "rename the feature; event_timestamp and created are stored with every row", field: field.name)
             }
         }
+        validateExpectations(view, into: &issues)
         checkSourceColumns(view, into: &issues)
     }
 

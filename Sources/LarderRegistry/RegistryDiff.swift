@@ -156,6 +156,7 @@ public struct RegistryDiff: Sendable, Equatable {
         if a.lookbackMicroseconds != b.lookbackMicroseconds {
             diff.add("view", name, .changed, .compatible, "allowedLateness changed to \(b.lookbackMicroseconds.map { TTL($0) } ?? "none")")
         }
+        compareExpectations(&diff, view: name, a.expectations, b.expectations)
         metadata(&diff, kind: "view", name: name, description: (a.description, b.description), owner: (a.owner, b.owner), tags: (a.tags, b.tags))
     }
 

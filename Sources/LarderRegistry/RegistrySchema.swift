@@ -30,6 +30,8 @@ package enum RegistrySchema {
         Migration(version: 4, summary: "access_tokens: salted hashes of the API's bearer tokens", apply: createAccessTokens),
         Migration(version: 5, summary: "the registered spec's onDemandViews (no table changes)", apply: addOnDemandViews),
         Migration(version: 6, summary: "the registered spec's aggregationViews (no table changes)", apply: addAggregationViews),
+        Migration(version: 7, summary: "quality_results (data quality expectations per job) and the view spec's expectations",
+                  apply: addQualityResults),
     ]
 
     /// The schema version this build writes and reads.

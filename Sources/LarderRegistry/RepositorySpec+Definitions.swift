@@ -42,7 +42,7 @@ extension ViewSpec {
             fields: view.fields.map { FieldSpec(name: $0.name, type: $0.type, nullable: $0.nullable, description: $0.description) },
             transform: view.transform?.identity, online: view.online, offline: view.offline, tags: view.tags,
             owner: view.owner, description: view.description, schedule: view.schedule?.description,
-            lookbackMicroseconds: view.allowedLateness?.microseconds)
+            lookbackMicroseconds: view.allowedLateness?.microseconds, expectations: view.expectations.map(ExpectationSpec.init))
     }
 }
 

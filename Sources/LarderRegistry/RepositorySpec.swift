@@ -104,6 +104,8 @@ public struct ViewSpec: Codable, Sendable, Equatable {
     /// The view's ``FeatureView/allowedLateness`` (stored under its former name, so registries written before the
     /// rename read the same and hash the same).
     public var lookbackMicroseconds: Int64?
+    /// The view's data quality expectations (written only when there are some: see `ViewSpec+Coding.swift`).
+    public var expectations: [ExpectationSpec] = []
 
     public var ttl: TimeSpan? { ttlMicroseconds.map(TimeSpan.init(microseconds:)) }
     public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }

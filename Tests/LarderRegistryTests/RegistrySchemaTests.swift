@@ -131,7 +131,7 @@ struct RegistrySchemaTests {
     /// Every stored property of the registered spec types. When this list changes, an older larder would
     /// decode a newer registry's spec and drop the new field: add a ``RegistrySchema`` migration (even one
     /// with no SQL) so the older one refuses the file, then update the list and the version beside it.
-    static let specProperties: (schema: Int32, names: [String]) = (6, [
+    static let specProperties: (schema: Int32, names: [String]) = (7, [
         "AggregationSpec.column", "AggregationSpec.hopMicroseconds", "AggregationSpec.k", "AggregationSpec.name", "AggregationSpec.operation",
         "AggregationSpec.windowMicroseconds",
         // Migration 6 (not in any release before these fields) registers aggregation views with their schedule.
@@ -139,6 +139,9 @@ struct RegistrySchemaTests {
         "AggregationViewSpec.entities", "AggregationViewSpec.events", "AggregationViewSpec.name", "AggregationViewSpec.owner",
         "AggregationViewSpec.schedule", "AggregationViewSpec.source", "AggregationViewSpec.tags", "AggregationViewSpec.transform",
         "EntitySpec.description", "EntitySpec.joinKey", "EntitySpec.keyType", "EntitySpec.name", "EntitySpec.owner", "EntitySpec.tags",
+        // Migration 7 registers views' data quality expectations.
+        "ExpectationSpec.field", "ExpectationSpec.integers", "ExpectationSpec.kind", "ExpectationSpec.max", "ExpectationSpec.min",
+        "ExpectationSpec.severity", "ExpectationSpec.stalenessMicroseconds", "ExpectationSpec.strings",
         "FeatureReference.feature", "FeatureReference.view",
         "FieldSpec.description", "FieldSpec.name", "FieldSpec.nullable", "FieldSpec.type",
         "OnDemandViewSpec.description", "OnDemandViewSpec.name", "OnDemandViewSpec.outputs", "OnDemandViewSpec.owner",
@@ -149,7 +152,7 @@ struct RegistrySchemaTests {
         "ServiceSpec.description", "ServiceSpec.features", "ServiceSpec.name", "ServiceSpec.owner", "ServiceSpec.tags",
         "SourceSpec.createdTimestampColumn", "SourceSpec.description", "SourceSpec.eventTimestampColumn", "SourceSpec.kind",
         "SourceSpec.name", "SourceSpec.path", "SourceSpec.table",
-        "ViewSpec.description", "ViewSpec.entities", "ViewSpec.fields", "ViewSpec.lookbackMicroseconds", "ViewSpec.name",
+        "ViewSpec.description", "ViewSpec.entities", "ViewSpec.expectations", "ViewSpec.fields", "ViewSpec.lookbackMicroseconds", "ViewSpec.name",
         "ViewSpec.offline", "ViewSpec.online", "ViewSpec.owner", "ViewSpec.schedule", "ViewSpec.source", "ViewSpec.tags",
         "ViewSpec.transform", "ViewSpec.ttlMicroseconds",
     ])
@@ -160,8 +163,10 @@ struct RegistrySchemaTests {
         let onDemand = OnDemandViewSpec(OnDemandView("v", version: 1, request: [RequestField("r", .float64)], sources: [],
                                                      outputs: [Field("o", .float64)]) { _ in })
         let aggregation = AggregationViewSpec(AggregationVariant().view)
+        let expectation = ExpectationSpec(.notNull("conv_rate"))
         let samples: [Any] = [spec, spec.entities[0], spec.sources[0], spec.views[0], spec.views[0].fields[0], spec.services[0],
-                              spec.services[0].features[0], onDemand, onDemand.requestFields[0], aggregation, aggregation.aggregations[0]]
+                              spec.services[0].features[0], onDemand, onDemand.requestFields[0], aggregation, aggregation.aggregations[0],
+                              expectation]
         let names = samples.flatMap { sample in
             Mirror(reflecting: sample).children.compactMap { $0.label.map { "\(type(of: sample)).\($0)" } }
         }.sorted()
