@@ -53,8 +53,12 @@ let package = Package(
             name: "LarderSources", dependencies: ["Larder", "LarderColumnar", "LarderParquet", "LarderCSV", "LarderRegistry"],
             swiftSettings: swiftSettings),
         .target(
-            name: "LarderOffline", dependencies: ["Larder", "LarderColumnar", "LarderParquet", "LarderCSV", "LarderRegistry", "LarderSources"],
+            name: "LarderOffline",
+            dependencies: ["Larder", "LarderColumnar", "LarderParquet", "LarderCSV", "LarderRegistry", "LarderSources", "LarderQuality"],
             swiftSettings: swiftSettings),
+        // Data quality expectations (issue 16 part 1): checked over a view's rows before a job or push commits them,
+        // results stored per job. Below the offline store and the server, which both gate on it.
+        .target(name: "LarderQuality", dependencies: ["Larder", "LarderColumnar", "LarderRegistry"], swiftSettings: swiftSettings),
         .target(
             name: "LarderOnline",
             dependencies: ["Larder", "CHiredis", "LarderRegistry", "LarderColumnar"] + nio, swiftSettings: swiftSettings),
@@ -62,6 +66,7 @@ let package = Package(
             name: "LarderServer",
             dependencies: [
                 "Larder", "LarderRegistry", "LarderOnline", "LarderTraining", "LarderColumnar", "LarderSources", "LarderOffline",
+                "LarderQuality",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -80,7 +85,7 @@ let package = Package(
             name: "LarderCLI",
             dependencies: [
                 "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderCSV",
-                "LarderDemoData", "LarderSources", "LarderOffline", "LarderOnline", "LarderServer", "LarderTraining",
+                "LarderDemoData", "LarderSources", "LarderOffline", "LarderOnline", "LarderServer", "LarderTraining", "LarderQuality",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -143,7 +148,8 @@ let package = Package(
         .testTarget(name: "LarderCSVTests", dependencies: ["Larder", "LarderColumnar", "LarderCSV"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderDemoDataTests", dependencies: ["Larder", "LarderColumnar", "LarderCSV", "LarderDemoData"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "LarderOfflineTests", dependencies: ["Larder", "LarderColumnar", "LarderRegistry", "LarderSources", "LarderOffline"],
+            name: "LarderOfflineTests",
+            dependencies: ["Larder", "LarderColumnar", "LarderRegistry", "LarderSources", "LarderOffline", "LarderQuality"],
             swiftSettings: swiftSettings),
         // Helpers the test targets share (the private test Redis).
         .target(
@@ -160,6 +166,7 @@ let package = Package(
             name: "LarderServerTests",
             dependencies: [
                 "Larder", "LarderRegistry", "LarderOnline", "LarderServer", "LarderTraining", "LarderColumnar", "LarderOffline", "LarderTestSupport",
+                "LarderQuality",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -168,6 +175,8 @@ let package = Package(
         .testTarget(name: "LarderTests", dependencies: ["Larder"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderFuzzingTests", dependencies: ["LarderFuzzing"], swiftSettings: swiftSettings),
         .testTarget(name: "LarderRegistryTests", dependencies: ["Larder", "LarderRegistry"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LarderQualityTests", dependencies: ["Larder", "LarderColumnar", "LarderRegistry", "LarderQuality"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LarderMonitoringTests", dependencies: ["LarderMonitoring"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "LarderCLITests", dependencies: ["LarderCLI", "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderOffline", "LarderOnline", "LarderTestSupport"], swiftSettings: swiftSettings),
