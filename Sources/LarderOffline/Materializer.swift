@@ -42,9 +42,10 @@ public struct MaterializationProgress: Sendable {
 }
 
 /// Runs a materialization job: for each view, read its source in `[start, end)`, build the stored rows
-/// through the view's transform (types and nullability checked), stage them in the offline store, then
-/// commit every view at once and write the newest rows online. A bad row stops the job before anything
-/// is committed; the error names the file, row and reason.
+/// through the view's transform (types and nullability checked), check its expectations, stage them in the offline
+/// store, then commit every view at once and write the newest rows online. A bad row or a failed expectation of
+/// severity `fail` stops the job before anything is committed; the error names the file, row and reason (or the
+/// expectation, its failing rows and examples).
 ///
 /// ```swift
 /// let materializer = try Materializer(repository: repository, home: ".larder", dataDirectory: "data")
@@ -154,6 +155,7 @@ public final class Materializer: Sendable {
                 if let previous, let note = Self.lateRowsNote(view: view, rows: rows, watermark: previous.watermark) { notes.append(note) }
                 tick("transforming", rows.batch.rowCount)
                 let stored = try ViewRowBuilder(view: view).build(rows)
+                if let warning = try checkExpectations(view, rows: stored, interval: interval, jobID: jobID) { notes.append(warning) }
                 let (current, late) = try Self.split(stored, before: interval.start)
                 var offlineRows = 0
                 var lateRows = late.rowCount

@@ -9,7 +9,7 @@ import LarderSources
 /// Push ingestion (Feast's `/push`): rows for one view go through the view's transform and type checks,
 /// then into Redis (never replacing a newer value) and/or the offline store (committed as push parts of their
 /// days before the push returns, concurrent pushes of a view sharing one commit: ``OfflinePushBuffer``). A push
-/// that fails validation writes nothing.
+/// that fails validation, or an expectation of severity `fail` (400 `EXPECTATION_FAILED`), writes nothing.
 ///
 /// ```swift
 /// let push = PushIngestion(repository: repository, store: store, offline: buffer)
@@ -44,6 +44,7 @@ public struct PushIngestion: Sendable {
         } catch let error as SourceError {
             throw APIError.badRequest("INVALID_ROWS", error.description)
         }
+        _ = try Self.checkExpectations(view, rows: stored)
         if destination != .offline {
             guard view.online else { throw APIError.badRequest("VIEW_NOT_ONLINE", "view \(view.name) is not served online (online: false)") }
             let layout = OnlineViewLayout(project: repository.project, view: view.name, joinKeys: view.joinKeys,
