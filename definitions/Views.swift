@@ -22,7 +22,17 @@ public let driverStats = FeatureView(
     transform: clipRates,
     tags: ["team": "rides"], owner: "ml-platform",
     description: "Hourly driver quality statistics",
-    schedule: .every(.hours(1)))
+    schedule: .every(.hours(1)),
+    // Checked on the rows after clip_rates, before a job or push commits anything: the rates are clipped, so a value
+    // outside [0, 1] here means the transform changed; warn rather than stop the hourly job.
+    expectations: [
+        .between("conv_rate", 0, 1, severity: .warn),
+        .between("acc_rate", 0, 1, severity: .warn),
+        .between("quality", 0, 1, severity: .warn),
+        .notNull("avg_daily_trips", severity: .warn),
+        .atLeast("avg_daily_trips", 0),
+        .notNull("driver_id"),
+    ])
 
 /// Customer features; a value is valid for two days after its event time.
 public let customerStats = FeatureView(
@@ -34,4 +44,8 @@ public let customerStats = FeatureView(
     ],
     tags: ["team": "rides"], owner: "ml-platform",
     description: "Daily customer statistics",
-    schedule: .every(.hours(24)))
+    schedule: .every(.hours(24)),
+    expectations: [
+        .notNull("current_balance"),
+        .atLeast("lifetime_trip_count", 0),
+    ])
