@@ -17,10 +17,10 @@ struct QualityCommand: ParsableCommand {
             expectation of severity fail is refused (400 EXPECTATION_FAILED) and writes nothing.
 
             Examples:
-              larder quality                        # the newest job's results for every view
-              larder quality --view driver_stats    # the newest job's results for one view
-              larder quality --job 12               # every view job 12 checked
-              larder quality --view driver_stats --json | jq '.[] | select(.status == "failed")'
+              larder quality                      # newest job per view
+              larder quality --view driver_stats  # one view's newest job
+              larder quality --job 12             # every view job 12 checked
+              larder quality --json | jq '.[] | select(.status == "failed")'
             """)
 
     @OptionGroup var options: GlobalOptions
