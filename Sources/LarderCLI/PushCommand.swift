@@ -4,6 +4,7 @@ import Larder
 import LarderColumnar
 import LarderOffline
 import LarderOnline
+import LarderQuality
 import LarderRegistry
 import LarderServer
 import LarderSources
@@ -52,7 +53,8 @@ struct PushCommand: AsyncParsableCommand {
         let buffer = OfflinePushBuffer(store: store, jobs: try JobLog(database: registry.database))
         let client = try project.redisClient()
         defer { client.shutdown() }
-        let ingestion = PushIngestion(repository: repository, store: RedisOnlineStore(client: client), offline: buffer)
+        let ingestion = PushIngestion(repository: repository, store: RedisOnlineStore(client: client), offline: buffer,
+                                      quality: QualityLog(database: registry.database))
         let aggregations = ingestion.aggregationViews(named: view)
         let target: FeatureView
         if let first = aggregations.first {

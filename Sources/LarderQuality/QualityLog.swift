@@ -3,8 +3,8 @@ public import LarderRegistry
 import Foundation
 
 /// Stored expectation results (`quality_results` in `registry.db`): one row per expectation checked per view and job.
-/// Materializations record every result of every checked view; pushes record the results of the batches that failed
-/// an expectation (the push job's id). `larder quality` reads them.
+/// Materializations record every result of every checked view; a push that failed an expectation is recorded as a
+/// `push` job of its own with its results (``recordPush(_:rows:interval:now:)``). `larder quality` reads them.
 ///
 /// ```swift
 /// let log = QualityLog(database: registry.database)
@@ -30,27 +30,26 @@ public struct QualityLog: Sendable {
     /// Stores every result of `report` under `jobID`.
     public func record(_ report: QualityReport, jobID: Int64, now: Timestamp = .now()) throws {
         guard !report.results.isEmpty else { return }
-        try database.withConnection { db in try Self.record(db, report, jobID: jobID, now: now) }
+        try database.withConnection { db in try db.transaction { db in try Self.insert(db, report, jobID: jobID, now: now) } }
     }
 
     /// Stores every result of `report` under `jobID`, on the database's queue (for async callers).
     public func save(_ report: QualityReport, jobID: Int64, now: Timestamp = .now()) async throws {
         guard !report.results.isEmpty else { return }
-        try await database.write { db in try Self.record(db, report, jobID: jobID, now: now) }
+        try await database.write { db in try Self.insert(db, report, jobID: jobID, now: now) }
     }
 
-    static func record(_ db: SQLiteConnection, _ report: QualityReport, jobID: Int64, now: Timestamp) throws {
-        try db.transaction { db in
-            for result in report.results {
-                let examples = String(decoding: try JSONEncoder().encode(result.examples), as: UTF8.self)
-                try db.execute("""
-                    INSERT INTO quality_results (job_id, view, expectation, severity, status, rows_checked, failing_rows, observed,
-                                                 examples, checked_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.integer(jobID), .text(report.view), .text(result.expectation), .text(result.severity.rawValue),
-                          .text(result.status), .integer(Int64(result.rowsChecked)), .integer(Int64(result.failingRows)),
-                          result.observed.map(SQLiteValue.text) ?? .null, .text(examples), .integer(now.microsecondsSinceEpoch)])
-            }
+    /// Inserts the results, inside the caller's transaction.
+    static func insert(_ db: SQLiteConnection, _ report: QualityReport, jobID: Int64, now: Timestamp) throws {
+        for result in report.results {
+            let examples = String(decoding: try JSONEncoder().encode(result.examples), as: UTF8.self)
+            try db.execute("""
+                INSERT INTO quality_results (job_id, view, expectation, severity, status, rows_checked, failing_rows, observed,
+                                             examples, checked_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(jobID), .text(report.view), .text(result.expectation), .text(result.severity.rawValue),
+                      .text(result.status), .integer(Int64(result.rowsChecked)), .integer(Int64(result.failingRows)),
+                      result.observed.map(SQLiteValue.text) ?? .null, .text(examples), .integer(now.microsecondsSinceEpoch)])
         }
     }
 

@@ -3,6 +3,7 @@ public import Larder
 public import LarderColumnar
 import LarderOffline
 public import LarderOnline
+public import LarderQuality
 import LarderRegistry
 import LarderSources
 
@@ -21,11 +22,14 @@ public struct PushIngestion: Sendable {
     public let repository: FeatureRepository
     public let store: RedisOnlineStore
     public let offline: OfflinePushBuffer?
+    /// Where a push that fails an expectation is recorded (as a `push` job with its results); `nil` records nothing.
+    public let quality: QualityLog?
 
-    public init(repository: FeatureRepository, store: RedisOnlineStore, offline: OfflinePushBuffer?) {
+    public init(repository: FeatureRepository, store: RedisOnlineStore, offline: OfflinePushBuffer?, quality: QualityLog? = nil) {
         self.repository = repository
         self.store = store
         self.offline = offline
+        self.quality = quality
     }
 
     /// The view a push names: a view name, or the name of a view's source (Feast's push source).
@@ -44,7 +48,7 @@ public struct PushIngestion: Sendable {
         } catch let error as SourceError {
             throw APIError.badRequest("INVALID_ROWS", error.description)
         }
-        _ = try Self.checkExpectations(view, rows: stored)
+        _ = try await checkExpectations(view, rows: stored)
         if destination != .offline {
             guard view.online else { throw APIError.badRequest("VIEW_NOT_ONLINE", "view \(view.name) is not served online (online: false)") }
             let layout = OnlineViewLayout(project: repository.project, view: view.name, joinKeys: view.joinKeys,

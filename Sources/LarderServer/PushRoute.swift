@@ -3,6 +3,8 @@ import Hummingbird
 import Larder
 import LarderColumnar
 import LarderOnline
+import LarderQuality
+import LarderRegistry
 import ServiceLifecycle
 
 /// The body of `POST /push`, as Feast's feature server takes it.
@@ -40,7 +42,8 @@ extension FeatureServer {
         guard let destination = PushIngestion.Destination(rawValue: parsed.to ?? "online") else {
             throw APIError.badRequest("INVALID_REQUEST", "\"to\" must be online, offline or online_and_offline, not \(parsed.to!)")
         }
-        let ingestion = PushIngestion(repository: repository, store: state.store, offline: state.pushBuffer)
+        let ingestion = PushIngestion(repository: repository, store: state.store, offline: state.pushBuffer,
+                                      quality: QualityLog(database: state.registry.database))
         let aggregations = ingestion.aggregationViews(named: name)
         if !aggregations.isEmpty {
             return try await pushEvents(parsed, views: aggregations, ingestion: ingestion, destination: destination)

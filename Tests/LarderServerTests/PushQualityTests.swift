@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Larder
 import LarderOffline
 import LarderOnline
+import LarderQuality
 import LarderRegistry
 import LarderServer
 import LarderTestSupport
@@ -57,6 +58,7 @@ struct PushQualityTests {
             #expect(bad.text.contains("EXPECTATION_FAILED"), "\(bad.text)")
             #expect(bad.text.contains("between(conv_rate, 0, 1) [fail] failed on 1 of 2 rows"), "\(bad.text)")
             #expect(bad.text.contains("driver_id=8"), "the example names the failing row: \(bad.text)")
+            #expect(bad.text.contains("larder quality --job"), "the answer names the push job: \(bad.text)")
             #expect(try await lookup(client).contains("NOT_FOUND"), "nothing was written online")
             #expect(try server.store.read(view: "driver_stats", columns: nil) == nil, "nothing was stored offline")
             #expect(await server.buffer.pendingRows.isEmpty)
@@ -65,5 +67,29 @@ struct PushQualityTests {
             #expect(warned.status == .ok, "a failed warn expectation does not refuse the push: \(warned.text)")
             #expect(try await lookup(client).contains(#""values":[0.6"#))
         }
+        // Each push that failed something is a push job of its own, with its results.
+        let jobs = try JobLog(database: server.state.registry.database).list()
+        #expect(jobs.map(\.trigger) == ["push", "push"])
+        #expect(jobs.map(\.status) == [.succeeded, .failed])
+        #expect(jobs[1].error?.contains("between(conv_rate, 0, 1) [fail] failed on 1 of 2 rows") == true)
+        #expect(jobs[0].note == "driver_stats: push with 1 expectation warning (between(trips, -inf, 10) on 1 rows)")
+        let quality = QualityLog(database: server.state.registry.database)
+        #expect(try quality.results(jobID: jobs[1].id).map(\.result.passed) == [false, true])
+        #expect(try quality.results(jobID: jobs[0].id).map(\.result.passed) == [true, false])
+        #expect(try quality.results(view: "driver_stats").map(\.jobID) == [jobs[0].id, jobs[0].id])
+    }
+
+    @Test("a push that passes every expectation records no job")
+    func cleanPushRecordsNothing() async throws {
+        let server = try Self.make()
+        defer { server.state.client.shutdown(); try? FileManager.default.removeItem(atPath: server.home) }
+        try await server.state.reload()
+        let t = Timestamp.now().adding(.hours(-1)).iso8601(fractionalDigits: 0)
+        let app = Application(router: FeatureServer(state: server.state).router())
+        try await app.test(.router) { client in
+            let ok = try await push(client, #"{"feature_view":"driver_stats","df":{"driver_id":[7],"event_timestamp":["\#(t)"],"conv_rate":[0.3],"trips":[1]},"to":"online"}"#)
+            #expect(ok.status == .ok)
+        }
+        #expect(try JobLog(database: server.state.registry.database).list().isEmpty)
     }
 }
