@@ -116,7 +116,7 @@ def check(url, data, events_path, work):
             os.symlink(os.path.abspath(os.path.join(data, name)), os.path.join(work, name))
     base = pq.read_table(os.path.join(data, "trips.parquet"))
     pushed = [json.loads(line) for line in open(events_path)]
-    extra = pa.table({f.name: pa.array([r[f.name] for r in pushed], type=f.type) for f in base.schema})
+    extra = pa.table({f.name: pa.array([r[f.name] for r in pushed], type=f.type) for f in base.schema}).cast(base.schema)
     pq.write_table(pa.concat_tables([base, extra]), os.path.join(work, "trips.parquet"))
     orders = pq.read_table(os.path.join(data, "orders.parquet")).schema
     table = {"order_id": list(range(len(pairs))), "driver_id": [d for d, _ in pairs], "customer_id": [c for _, c in pairs],

@@ -1,4 +1,5 @@
 import Larder
+import Synchronization
 
 /// One aggregation view's reads in a lookup: which of its aggregations are asked for, and how to turn each
 /// entity's tiles into their values at `now`. Compiled once per lookup shape; per lookup, ``window(at:)`` lists
@@ -11,11 +12,18 @@ final class OnlineAggregateRead: Sendable {
     /// Per join key of the view: its column among the query's entities, its name and declared type.
     let keys: [(entity: Int, name: String, type: ValueType)]
 
+    /// The greatest common divisor of the hops: the windows at `now` only change when `now` or `now − 1` enters
+    /// another multiple of it (every hop and the day are multiples), so one ``Window`` serves every lookup between.
+    private let step: Int64
+    private let cached = Mutex<(instant: Int64, previous: Int64, window: Window)?>(nil)
+
     init(layout: AggregateTileLayout, members: [Int], keyPrefix: String, keys: [(entity: Int, name: String, type: ValueType)]) {
         self.layout = layout
         self.members = members
         self.keyPrefix = layout.keyPrefix(keyPrefix)
         self.keys = keys
+        func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }
+        step = layout.groups.compactMap(\.hop).reduce(AggregateTileLayout.day, gcd)
     }
 
     var features: [String] { members.map { layout.aggregations[$0].name } }
@@ -30,6 +38,14 @@ final class OnlineAggregateRead: Sendable {
     }
 
     func window(at now: Int64) -> Window {
+        let instant = AggregateTileLayout.floor(now, step), previous = AggregateTileLayout.floor(now &- 1, step)
+        if let hit = cached.withLock({ $0 }), hit.instant == instant, hit.previous == previous { return hit.window }
+        let window = computeWindow(at: now)
+        cached.withLock { $0 = (instant, previous, window) }
+        return window
+    }
+
+    private func computeWindow(at now: Int64) -> Window {
         var index: [AggregateTiles.Key: Int] = [:]
         var fields: [[UInt8]] = [], groups: [Int] = [], uses: [[(slot: Int, output: Int)]] = []
         for (output, m) in members.enumerated() {
