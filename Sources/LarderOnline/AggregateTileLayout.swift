@@ -6,7 +6,7 @@ public import LarderRegistry
 /// Per entity there are two keys: a hash of tiles, the only key a lookup reads (one `HGETALL`, whatever the
 /// windows or the event rate), and a sorted set of the identities of the events applied to it, which makes
 /// a push replayable (README, "Online store layout"). Aggregations with the same hop share tiles: the field
-/// `t<hop µs>:<bucket start µs>` holds the states of every aggregation of that hop over the events of one hop
+/// `<hop s>:<bucket / hop>` holds the states of every aggregation of that hop over the events of one hop
 /// bucket, `L` the states of the lifetime aggregations, `_n` a write counter that writers compare and bump, so
 /// that a read-merge-write never overwrites a concurrent one.
 ///
@@ -118,44 +118,21 @@ public struct AggregateTileLayout: Sendable {
     /// The sorted set of applied event identities beside a tile hash `key`.
     static func identityKey(_ key: [UInt8]) -> [UInt8] { key + Array("#ids".utf8) }
 
-    /// The hash field of a tile: `t<hop>:<bucket>` for a hop tile, `d<hop>:<day>` for a coarse one, `L` for lifetime.
+    /// The hash field of a tile: `<hop>:<bucket / hop>` for a hop tile, `<hop>d<day / 1 day>` for a day tile, `L` for
+    /// lifetime; the hop in seconds (`<µs>u` when not whole seconds). Short, because a lookup names ~30–80 of them
+    /// per entity row.
     func field(_ key: AggregateTiles.Key) -> [UInt8] {
         guard let hop = groups[key.group].hop else { return Array(Self.lifetimeField.utf8) }
-        var field: [UInt8] = [UInt8(ascii: key.coarse ? "d" : "t")]
-        OnlineKeyLayout.appendDecimal(hop, to: &field)
-        field.append(UInt8(ascii: ":"))
-        OnlineKeyLayout.appendDecimal(key.bucket, to: &field)
+        var field: [UInt8] = []
+        if hop % 1_000_000 == 0 {
+            OnlineKeyLayout.appendDecimal(hop / 1_000_000, to: &field)
+        } else {
+            OnlineKeyLayout.appendDecimal(hop, to: &field)
+            field.append(UInt8(ascii: "u"))
+        }
+        field.append(UInt8(ascii: key.coarse ? "d" : ":"))
+        OnlineKeyLayout.appendDecimal(key.bucket / (key.coarse ? Self.day : hop), to: &field)
         return field
-    }
-
-    /// The tile a stored field names; nil for the write counter and for fields of hops the view no longer has (a
-    /// changed definition: rematerialize).
-    func tile(ofField bytes: UnsafeRawBufferPointer) -> AggregateTiles.Key? {
-        guard let first = bytes.first else { return nil }
-        if first == UInt8(ascii: "L"), bytes.count == 1 {
-            return groups.firstIndex { $0.hop == nil }.map { AggregateTiles.Key(group: $0, bucket: 0, coarse: false) }
-        }
-        guard first == UInt8(ascii: "t") || first == UInt8(ascii: "d"), let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
-              let hop = Self.decimal(bytes[1..<colon]), let bucket = Self.decimal(bytes[(colon + 1)...]),
-              let group = groups.firstIndex(where: { $0.hop == hop }) else { return nil }
-        let coarse = first == UInt8(ascii: "d")
-        if coarse && groups[group].coarse == nil { return nil }
-        return AggregateTiles.Key(group: group, bucket: bucket, coarse: coarse)
-    }
-
-    private static func decimal(_ digits: Slice<UnsafeRawBufferPointer>) -> Int64? {
-        guard !digits.isEmpty else { return nil }
-        var negative = false, value: Int64 = 0, start = digits.startIndex
-        if digits.first == UInt8(ascii: "-") { negative = true; start += 1 }
-        guard start < digits.endIndex else { return nil }
-        for byte in digits[start...] {
-            guard byte >= 48 && byte <= 57 else { return nil }
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(Int64(byte - 48))
-            guard !o1 && !o2 else { return nil }
-            value = s
-        }
-        return negative ? -value : value
     }
 
     /// The bucket an event at `time` falls in for `group`: `floor_hop(time)`, 0 for lifetime.

@@ -98,9 +98,7 @@ final class OnlineAggregateRead: Sendable {
             let uses = window.uses[i]
             let whole = AggregateTiles.forEachState(in: tile.bytes, group: layout.groups[window.groups[i]]) { slot, bytes in
                 for use in uses where use.slot == slot {
-                    let member = layout.aggregations[members[use.output]]
-                    guard let state = AggregateTileCodec.decode(bytes, operation: member.operation, type: member.valueType) else { return false }
-                    states[use.output].merge(state)
+                    guard AggregateTileCodec.merge(bytes, into: &states[use.output], type: layout.aggregations[members[use.output]].valueType) else { return false }
                 }
                 return true
             }
