@@ -179,12 +179,12 @@ struct AggregateTileStoreTests {
         let after = try await Self.hmgetCalls(store.client)
         // Other suites share the server, so the count can only grow by more, never by less.
         #expect(after - before >= 6)
-        // The one key holds a bounded number of tiles: per hop its longest window's buckets plus the current one
-        // (5-minute: 13 + 1, hourly: 7 d + 1, half-hourly: 2 h + 1), the hourly group's days (7 + 1), the lifetime
-        // tile and the write counter.
+        // The one key holds a bounded number of tiles: per hop and tile length its longest window's tiles plus the
+        // current one (5-minute hops over 1 h: 14 + 5 quarters + 2 hours; hourly over 7 d: 169 + 29 six-hours + 8
+        // days; half-hourly over 2 h: 5 + 3 hours), the lifetime tile, the write counter and the live-from marker.
         let reply = try await store.client.command(["HLEN", "\(project):\(project):driver_trips:i1"].map(bytes))
         guard case .integer(let fields) = reply else { Issue.record("HLEN answered \(reply)"); return }
-        #expect(fields > 100 && fields <= 14 + 169 + 5 + 8 + 1 + 1)
+        #expect(fields > 100 && fields <= (14 + 5 + 2) + (170 + 29 + 8) + (5 + 3) + 1 + 2)
     }
 
     @Test("pushes delete the tiles no window can read any more, and keep the key's expiry when they apply nothing")
@@ -207,10 +207,11 @@ struct AggregateTileStoreTests {
             Self.expectMatches(try await Self.lookup(store, repository: repository, now: now), all, now: now)
             now += 24 * Self.hour + 7 * 60_000_000
         }
-        // Ten days of pushes, one a day: the 7-day windows need 8 hourly buckets and 8 days, the others fewer.
+        // Ten days of pushes, one a day: the 7-day windows keep 8 days of hour, 6-hour and day tiles; the 1-hour and
+        // 2-hour windows only today's.
         let reply = try await store.client.command(["HLEN", key].map(bytes))
         guard case .integer(let fields) = reply else { Issue.record("HLEN answered \(reply)"); return }
-        #expect(fields <= 1 + 1 + 1 + 8 + 8 + 1 + 1, "dead tiles are deleted: \(fields) fields")
+        #expect(fields <= 6 + 8 * 3 + 4 + 1 + 2, "dead tiles are deleted: \(fields) fields")
         #expect(fields >= 8)
         // A retried push applies nothing and leaves the expiry alone (the view has a lifetime aggregation: none).
         let ttl = try await store.client.command(["PTTL", key].map(bytes))
