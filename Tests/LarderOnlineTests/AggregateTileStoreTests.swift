@@ -218,6 +218,22 @@ struct AggregateTileStoreTests {
         #expect(ttl == .integer(-1))
     }
 
+    @Test("a batch run leaves out events at or after its now: a later lookup's current tile holds only the past")
+    func batchLeavesOutFutureEvents() async throws {
+        let project = uniqueName("future"), repository = Self.repository(project)
+        let store = RedisOnlineStore(client: try makeClient(), keyPrefix: project)
+        defer { store.client.shutdown() }
+        let now: Int64 = 1_767_225_600_000_000 + 10 * Self.hour
+        var events = AggregateEvents()
+        events.append(entityKey: [.int64(1)], time: now - 60_000_000, created: now, values: [.float64(1), .int32(1), .string("card")])
+        events.append(entityKey: [.int64(1)], time: now, created: now, values: [.float64(2), .int32(2), .string("cash")])
+        events.append(entityKey: [.int64(1)], time: now + 600_000_000, created: now, values: [.float64(3), .int32(3), .string("wallet")])
+        try await store.replaceTiles(try Self.layout(repository), events: events, now: Timestamp(microsecondsSinceEpoch: now))
+        let later = try await Self.lookup(store, repository: repository, now: now + 1_200_000_000)
+        #expect(later.value(column: 1, row: 0) == .int64(1))          // trips_1h: only the event before the run's now
+        #expect(later.value(column: 9, row: 0) == .string("card"))    // last_payment
+    }
+
     static func hmgetCalls(_ client: RedisClient) async throws -> Int {
         let reply = try await client.command(["INFO", "commandstats"].map(bytes))
         guard case .bytes(let text) = reply else { return 0 }
