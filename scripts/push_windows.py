@@ -30,7 +30,7 @@ def iso(micros):
 
 
 def load(url, seconds, rate, log_path):
-    batch, threads = 100, 4
+    batch, threads = 100, 16
     interval = batch * threads / rate  # seconds between one thread's requests
     lock = threading.Lock()
     totals = {"requests": 0, "errors": 0, "events": 0, "applied": 0, "duplicates": 0, "late": 0}
