@@ -80,7 +80,7 @@ let package = Package(
             name: "LarderCLI",
             dependencies: [
                 "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderCSV",
-                "LarderDemoData", "LarderSources", "LarderOffline", "LarderOnline", "LarderServer", "LarderTraining",
+                "LarderDemoData", "LarderSources", "LarderOffline", "LarderOnline", "LarderServer", "LarderTraining", "LarderMonitoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
