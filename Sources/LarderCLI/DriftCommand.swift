@@ -28,6 +28,7 @@ struct DriftCommand: ParsableCommand {
             Examples:
               larder drift --reference rides_demo --view driver_stats
               larder drift --reference rides_demo --view driver_stats --since 7d --json
+              larder drift --reference rides_demo --view driver_stats --html drift.html
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -46,6 +47,9 @@ struct DriftCommand: ParsableCommand {
 
     @Flag(help: "Print Evidently-shaped JSON (column_name, stattest_name, drift_score, drift_detected, …).")
     var json = false
+
+    @Option(help: "Also write an HTML report (verdicts, and reference vs current histograms per feature) to this file.")
+    var html: String?
 
     func run() throws {
         guard let span = TimeSpan(parsing: since), span.microseconds > 0 else {
@@ -78,12 +82,18 @@ struct DriftCommand: ParsableCommand {
         let interval = EventInterval(start: now.adding(TimeSpan(microseconds: -span.microseconds)), end: Timestamp(microsecondsSinceEpoch: .max))
         let current = try store.read(view: view.name, columns: pairs.map(\.feature), interval: interval)
         var features: [FeatureDrift] = []
+        var tested: [String: FeatureSamples] = [:]
         for (index, (feature, column)) in pairs.enumerated() {
             let recent = try current?.column(named: feature) ?? Column(type: column.type, values: [])
             guard let samples = DriftSamples.samples(reference: column, current: recent, capacity: sample, seed: UInt64(index) &* 2) else { continue }
             features.append(FeatureDrift(columnName: feature, samples: samples))
+            tested[feature] = samples
         }
         let drift = DatasetDrift(features: features)
+        if let html {
+            let page = DriftReportHTML.render(title: "Drift of \(view.name) over the last \(since) against snapshot \(reference)", drift: drift, samples: tested)
+            try page.write(toFile: html, atomically: true, encoding: .utf8)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -51,13 +51,19 @@ struct DriftCommandTests {
             try csv.write(toFile: dir + "/shifted.csv", atomically: true, encoding: .utf8)
             let pushed = try larder.run("push", "driver_stats", "shifted.csv", "--to", "offline")
             try #require(pushed.status == 0, "\(pushed.stderr)")
-            let shifted = try larder.run("drift", "--reference", "ref", "--view", "driver_stats", "--since", "1h", "--json")
+            let shifted = try larder.run("drift", "--reference", "ref", "--view", "driver_stats", "--since", "1h", "--json", "--html", "report.html")
             #expect(shifted.status == 2, "\(shifted.stderr)")
             let report = try JSONDecoder().decode(Report.self, from: Data(shifted.stdout.utf8))
             #expect(report.dataset_drift && report.status == "drift")
             let byName = Dictionary(uniqueKeysWithValues: report.drift_by_columns.map { ($0.column_name, $0) })
             #expect(byName["conv_rate"]?.drift_detected == true && byName["acc_rate"]?.drift_detected == true)
             #expect(byName["conv_rate"]?.current_size == 300)
+            // The report stands alone: a histogram per feature, nothing fetched from elsewhere, no script.
+            let page = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+            #expect(page.components(separatedBy: "<svg").count - 1 == 3)
+            #expect(page.contains("<td>conv_rate</td>") && page.contains(">drift<"))
+            #expect(!page.contains("http://") || page.components(separatedBy: "http://").count - 1 == 3, "only the SVG namespace")
+            #expect(!page.contains("<script") && !page.contains("https://"))
         }
     }
 }
