@@ -85,7 +85,8 @@ let package = Package(
             name: "LarderCLI",
             dependencies: [
                 "Larder", "LarderRegistry", "Definitions", "LarderColumnar", "LarderParquet", "LarderCSV",
-                "LarderDemoData", "LarderSources", "LarderOffline", "LarderOnline", "LarderServer", "LarderTraining", "LarderQuality",
+                "LarderDemoData", "LarderSources", "LarderOffline", "LarderOnline", "LarderServer", "LarderTraining", "LarderMonitoring",
+                "LarderQuality",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

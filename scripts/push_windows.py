@@ -6,10 +6,10 @@
       bodies of 100 events from 4 threads, event times a few seconds before the send. Every event sent is written
       to EVENTS.jsonl. Prints requests, errors, events/s achieved, push latency p50/p99, and the server's
       applied/duplicates/late totals; exits 1 on any error or when an event is not applied to both views.
-  push_windows.py check URL DATA EVENTS.jsonl WORK
+  push_windows.py check URL DATA EVENTS.jsonl WORK END
       Looks up rides_windows for 200 (driver, customer) pairs at the server's now t, then computes the same
-      aggregates with the DuckDB oracle (../shared/bench/oracle_windows.py) over DATA's trips plus the pushed
-      events, with those pairs as orders at t, and compares value by value (compare.py's rule). The lookups are
+      aggregates with the DuckDB oracle (../shared/bench/oracle_windows.py) over DATA's trips before END (what
+      was materialized) plus the pushed events, with those pairs as orders at t, and compares value by value (compare.py's rule). The lookups are
       repeated when a 5-minute boundary (every hop of rides_windows) passed while they ran, so one t fits them all.
 """
 import json, os, random, shutil, subprocess, sys, threading, time, urllib.request
@@ -30,7 +30,7 @@ def iso(micros):
 
 
 def load(url, seconds, rate, log_path):
-    batch, threads = 100, 4
+    batch, threads = 100, 16
     interval = batch * threads / rate  # seconds between one thread's requests
     lock = threading.Lock()
     totals = {"requests": 0, "errors": 0, "events": 0, "applied": 0, "duplicates": 0, "late": 0}
@@ -92,7 +92,7 @@ def load(url, seconds, rate, log_path):
         sys.exit(1)
 
 
-def check(url, data, events_path, work):
+def check(url, data, events_path, work, end):
     import pyarrow as pa, pyarrow.parquet as pq
     sys.path.insert(0, BENCH)
     from compare import compare
@@ -114,9 +114,13 @@ def check(url, data, events_path, work):
     for name in os.listdir(data):
         if name.endswith(".parquet") and name not in ("trips.parquet", "orders.parquet"):
             os.symlink(os.path.abspath(os.path.join(data, name)), os.path.join(work, name))
+    import pyarrow.compute as pc
+    from datetime import datetime
     base = pq.read_table(os.path.join(data, "trips.parquet"))
+    cutoff = pa.scalar(datetime.fromisoformat(end.replace("Z", "+00:00")), type=base.schema.field("event_timestamp").type)
+    base = base.filter(pc.less(base["event_timestamp"], cutoff))
     pushed = [json.loads(line) for line in open(events_path)]
-    extra = pa.table({f.name: pa.array([r[f.name] for r in pushed], type=f.type) for f in base.schema})
+    extra = pa.table({f.name: pa.array([r[f.name] for r in pushed], type=f.type) for f in base.schema}).cast(base.schema)
     pq.write_table(pa.concat_tables([base, extra]), os.path.join(work, "trips.parquet"))
     orders = pq.read_table(os.path.join(data, "orders.parquet")).schema
     table = {"order_id": list(range(len(pairs))), "driver_id": [d for d, _ in pairs], "customer_id": [c for _, c in pairs],
@@ -134,4 +138,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "load":
         load(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5])
     else:
-        check(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
+        check(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6])

@@ -102,26 +102,41 @@ public struct AggregateState: Sendable, Hashable {
     /// Merges the partial of other events of the same aggregation.
     public mutating func merge(_ other: AggregateState) {
         precondition(other.operation == operation, "merging a \(other.operation) state into a \(operation) one")
-        guard other.count > 0 else { return }
+        mergeParts(count: other.count, sum: other.sum, integerSum: other.integerSum, integral: other.integral, mean: other.mean,
+                   m2: other.m2, extreme: other.extreme, latest: other.latest)
+    }
+
+    /// Merges a partial of the same aggregation given by its parts — a stored tile's, read straight from its bytes
+    /// without building a state for it (online lookups merge dozens of tiles per entity row).
+    package mutating func mergeParts(count otherCount: Int64, sum otherSum: Double, integerSum otherIntegerSum: Int64, integral otherIntegral: Bool,
+                                     mean otherMean: Double, m2 otherM2: Double, extreme otherExtreme: Value, latest otherLatest: [Stamped]) {
+        guard otherCount > 0 else { return }
         guard count > 0 else {
-            self = other
+            count = otherCount
+            sum = otherSum
+            integerSum = otherIntegerSum
+            integral = otherIntegral
+            mean = otherMean
+            m2 = otherM2
+            extreme = otherExtreme
+            latest = otherLatest
             return
         }
-        defer { count += other.count }
+        defer { count += otherCount }
         switch operation {
         case .count: break
         case .sum, .mean:
-            sum += other.sum
-            integerSum &+= other.integerSum
-            integral = integral || other.integral
+            sum += otherSum
+            integerSum &+= otherIntegerSum
+            integral = integral || otherIntegral
         case .stddev:
-            let n = Double(count + other.count), delta = other.mean - mean
-            mean += delta * Double(other.count) / n
-            m2 += other.m2 + delta * delta * Double(count) * Double(other.count) / n
-        case .min: if other.extreme.precedesForAggregation(extreme) { extreme = other.extreme }
-        case .max: if extreme.precedesForAggregation(other.extreme) { extreme = other.extreme }
-        case .last: keepLatest(other.latest, limit: 1)
-        case .lastK(let k): keepLatest(other.latest, limit: k)
+            let n = Double(count + otherCount), delta = otherMean - mean
+            mean += delta * Double(otherCount) / n
+            m2 += otherM2 + delta * delta * Double(count) * Double(otherCount) / n
+        case .min: if otherExtreme.precedesForAggregation(extreme) { extreme = otherExtreme }
+        case .max: if extreme.precedesForAggregation(otherExtreme) { extreme = otherExtreme }
+        case .last: keepLatest(otherLatest, limit: 1)
+        case .lastK(let k): keepLatest(otherLatest, limit: k)
         }
     }
 

@@ -21,6 +21,6 @@ struct LarderCommand: AsyncParsableCommand {
             PlanCommand.self, ApplyCommand.self, ListCommand.self, DescribeCommand.self, HistoryCommand.self,
             DemoDataCommand.self, InspectCommand.self, MaterializeCommand.self, TrainingSetCommand.self, SnapshotsCommand.self, ServeCommand.self, LookupCommand.self, MaterializeIncrementalCommand.self, JobsCommand.self, ScheduleCommand.self, PushCommand.self,
             CompactCommand.self, QualityCommand.self,
-            TrainCommand.self, ModelsCommand.self, PredictCommand.self, TokensCommand.self,
+            TrainCommand.self, ModelsCommand.self, PredictCommand.self, TokensCommand.self, DriftCommand.self, AlertsCommand.self,
         ])
 }

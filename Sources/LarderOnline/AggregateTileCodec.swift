@@ -51,40 +51,59 @@ enum AggregateTileCodec {
 
     /// The same from borrowed bytes (a Redis reply's), without copying them.
     static func decode(_ bytes: UnsafeRawBufferPointer, operation: Aggregation.Operation, type: ValueType) -> AggregateState? {
-        var reader = Reader(bytes: bytes)
-        guard reader.byte() == format, let rawCount = reader.uint64() else { return nil }
-        let count = Int64(bitPattern: rawCount)
-        guard count >= 0 else { return nil }
+        parts(bytes, operation: operation, type: type).map {
+            AggregateState(operation: operation, count: $0.count, sum: $0.sum, integerSum: $0.integerSum, integral: $0.integral,
+                           mean: $0.mean, m2: $0.m2, extreme: $0.extreme, latest: $0.latest)
+        }
+    }
+
+    /// Merges the state stored in `bytes` into `state` (of the same aggregation) without building it; false when the
+    /// bytes are not a whole, valid encoding of one (`state` is then unchanged).
+    static func merge(_ bytes: UnsafeRawBufferPointer, into state: inout AggregateState, type: ValueType) -> Bool {
+        guard let p = parts(bytes, operation: state.operation, type: type) else { return false }
+        state.mergeParts(count: p.count, sum: p.sum, integerSum: p.integerSum, integral: p.integral, mean: p.mean, m2: p.m2,
+                         extreme: p.extreme, latest: p.latest)
+        return true
+    }
+
+    private struct Parts {
+        var count: Int64
         var sum = 0.0, integerSum: Int64 = 0, integral = false, mean = 0.0, m2 = 0.0
         var extreme = Value.null
         var latest: [AggregateState.Stamped] = []
+    }
+
+    private static func parts(_ bytes: UnsafeRawBufferPointer, operation: Aggregation.Operation, type: ValueType) -> Parts? {
+        var reader = Reader(bytes: bytes)
+        guard reader.byte() == format, let rawCount = reader.uint64() else { return nil }
+        var p = Parts(count: Int64(bitPattern: rawCount))
+        guard p.count >= 0 else { return nil }
         switch operation {
         case .count: break
         case .sum, .mean:
             guard let flag = reader.byte(), flag <= 1, let s = reader.uint64(), let i = reader.uint64() else { return nil }
-            integral = flag == 1
-            sum = Double(bitPattern: s)
-            integerSum = Int64(bitPattern: i)
+            p.integral = flag == 1
+            p.sum = Double(bitPattern: s)
+            p.integerSum = Int64(bitPattern: i)
         case .stddev:
             guard let m = reader.uint64(), let q = reader.uint64() else { return nil }
-            mean = Double(bitPattern: m)
-            m2 = Double(bitPattern: q)
+            p.mean = Double(bitPattern: m)
+            p.m2 = Double(bitPattern: q)
         case .min, .max:
-            if count > 0 {
+            if p.count > 0 {
                 guard let value = reader.value(type) else { return nil }
-                extreme = value
+                p.extreme = value
             }
         case .last, .lastK:
             let limit: Int = if case .lastK(let k) = operation { k } else { 1 }
             guard let n = reader.byte(), Int(n) <= limit else { return nil }
             for _ in 0..<n {
                 guard let time = reader.uint64(), let created = reader.uint64(), let value = reader.value(type) else { return nil }
-                latest.append(AggregateState.Stamped(time: Int64(bitPattern: time), created: Int64(bitPattern: created), value: value))
+                p.latest.append(AggregateState.Stamped(time: Int64(bitPattern: time), created: Int64(bitPattern: created), value: value))
             }
         }
         guard reader.isAtEnd else { return nil }
-        return AggregateState(operation: operation, count: count, sum: sum, integerSum: integerSum, integral: integral, mean: mean,
-                              m2: m2, extreme: extreme, latest: latest)
+        return p
     }
 
     private static func append(_ word: UInt64, to out: inout [UInt8]) {

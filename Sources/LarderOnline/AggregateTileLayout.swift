@@ -6,7 +6,7 @@ public import LarderRegistry
 /// Per entity there are two keys: a hash of tiles, the only key a lookup reads (one `HGETALL`, whatever the
 /// windows or the event rate), and a sorted set of the identities of the events applied to it, which makes
 /// a push replayable (README, "Online store layout"). Aggregations with the same hop share tiles: the field
-/// `t<hop µs>:<bucket start µs>` holds the states of every aggregation of that hop over the events of one hop
+/// `<hop s>:<bucket / hop>` holds the states of every aggregation of that hop over the events of one hop
 /// bucket, `L` the states of the lifetime aggregations, `_n` a write counter that writers compare and bump, so
 /// that a read-merge-write never overwrites a concurrent one.
 ///
@@ -38,13 +38,16 @@ public struct AggregateTileLayout: Sendable {
         public let members: [Int]
         /// The longest window of the group: a bucket older than `floor(now − retention)` is never read again.
         public let retention: Int64
-        /// The length of the group's coarse tiles (a day), beside its hop tiles, when its windows span days: a
-        /// window is then read as the hop tiles up to its first midnight and day tiles after it — about 31 tiles
-        /// for 7 days of hourly hops instead of 169.
-        public let coarse: Int64?
+        /// The lengths of the group's tiles, shortest (the hop) first, each a multiple of the one before and at most
+        /// the longest window, e.g. 1 h, 6 h, 1 d for hourly hops over 7 days. A window is read as the longest tiles
+        /// that fit from its start on: a few hop tiles up to the next 6 h, a few 6-hour tiles up to midnight, then
+        /// days — about 12 tiles for 7 days instead of 169.
+        public let levels: [Int64]
     }
 
     public static let day: Int64 = 86_400_000_000
+    /// The tile lengths above the hop a group may use (those that are multiples of the shorter ones).
+    static let tileLengths: [Int64] = [900_000_000, 3_600_000_000, 21_600_000_000, day]
 
     /// One aggregation: what it computes, over which column, and where its state sits in a tile.
     public struct Member: Sendable {
@@ -101,8 +104,12 @@ public struct AggregateTileLayout: Sendable {
                                   group: g, slot: groups[g].members.count - 1, outputType: output))
         }
         self.groups = groups.map { group in
-            let coarse = group.hop.flatMap { hop in hop < Self.day && Self.day % hop == 0 && group.retention >= 2 * Self.day ? Self.day : nil }
-            return Group(hop: group.hop, members: group.members, retention: group.retention, coarse: coarse)
+            var levels: [Int64] = group.hop.map { [$0] } ?? []
+            for length in Self.tileLengths where length > (levels.last ?? .max) && length <= group.retention
+                && length % levels.last! == 0 && Self.day % length == 0 {
+                levels.append(length)
+            }
+            return Group(hop: group.hop, members: group.members, retention: group.retention, levels: levels)
         }
         aggregations = members
         if view.isEmpty || view.utf8.contains(UInt8(ascii: ":")) || project.utf8.contains(UInt8(ascii: ":")) {
@@ -118,44 +125,30 @@ public struct AggregateTileLayout: Sendable {
     /// The sorted set of applied event identities beside a tile hash `key`.
     static func identityKey(_ key: [UInt8]) -> [UInt8] { key + Array("#ids".utf8) }
 
-    /// The hash field of a tile: `t<hop>:<bucket>` for a hop tile, `d<hop>:<day>` for a coarse one, `L` for lifetime.
+    /// The hash field of a tile: `<hop>:<bucket / hop>` for a hop tile, `<hop>x<length>:<start / length>` for a longer
+    /// one, `L` for lifetime; lengths in seconds (`<µs>u` when not whole seconds). Short, because a lookup names a
+    /// few dozen of them per entity row.
     func field(_ key: AggregateTiles.Key) -> [UInt8] {
-        guard let hop = groups[key.group].hop else { return Array(Self.lifetimeField.utf8) }
-        var field: [UInt8] = [UInt8(ascii: key.coarse ? "d" : "t")]
-        OnlineKeyLayout.appendDecimal(hop, to: &field)
+        let group = groups[key.group]
+        guard let hop = group.hop else { return Array(Self.lifetimeField.utf8) }
+        var field: [UInt8] = []
+        func append(_ length: Int64) {
+            if length % 1_000_000 == 0 {
+                OnlineKeyLayout.appendDecimal(length / 1_000_000, to: &field)
+            } else {
+                OnlineKeyLayout.appendDecimal(length, to: &field)
+                field.append(UInt8(ascii: "u"))
+            }
+        }
+        append(hop)
+        let length = group.levels[key.level]
+        if key.level > 0 {
+            field.append(UInt8(ascii: "x"))
+            append(length)
+        }
         field.append(UInt8(ascii: ":"))
-        OnlineKeyLayout.appendDecimal(key.bucket, to: &field)
+        OnlineKeyLayout.appendDecimal(key.bucket / length, to: &field)
         return field
-    }
-
-    /// The tile a stored field names; nil for the write counter and for fields of hops the view no longer has (a
-    /// changed definition: rematerialize).
-    func tile(ofField bytes: UnsafeRawBufferPointer) -> AggregateTiles.Key? {
-        guard let first = bytes.first else { return nil }
-        if first == UInt8(ascii: "L"), bytes.count == 1 {
-            return groups.firstIndex { $0.hop == nil }.map { AggregateTiles.Key(group: $0, bucket: 0, coarse: false) }
-        }
-        guard first == UInt8(ascii: "t") || first == UInt8(ascii: "d"), let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
-              let hop = Self.decimal(bytes[1..<colon]), let bucket = Self.decimal(bytes[(colon + 1)...]),
-              let group = groups.firstIndex(where: { $0.hop == hop }) else { return nil }
-        let coarse = first == UInt8(ascii: "d")
-        if coarse && groups[group].coarse == nil { return nil }
-        return AggregateTiles.Key(group: group, bucket: bucket, coarse: coarse)
-    }
-
-    private static func decimal(_ digits: Slice<UnsafeRawBufferPointer>) -> Int64? {
-        guard !digits.isEmpty else { return nil }
-        var negative = false, value: Int64 = 0, start = digits.startIndex
-        if digits.first == UInt8(ascii: "-") { negative = true; start += 1 }
-        guard start < digits.endIndex else { return nil }
-        for byte in digits[start...] {
-            guard byte >= 48 && byte <= 57 else { return nil }
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(Int64(byte - 48))
-            guard !o1 && !o2 else { return nil }
-            value = s
-        }
-        return negative ? -value : value
     }
 
     /// The bucket an event at `time` falls in for `group`: `floor_hop(time)`, 0 for lifetime.
@@ -166,21 +159,23 @@ public struct AggregateTileLayout: Sendable {
 
     static func floor(_ x: Int64, _ unit: Int64) -> Int64 { x &- (((x % unit) &+ unit) % unit) }
 
-    /// Whether a tile can still be read by a window at `now` or later: a hop bucket from `floor_hop(now −
-    /// retention)` on, a day from that instant on (an earlier day is never whole inside a window again).
+    /// Whether a tile can still be read by a window at `now` or later: it starts at `floor_hop(now − retention)` or
+    /// later (a window only reads tiles that start inside it).
     func isLive(_ key: AggregateTiles.Key, now: Int64) -> Bool {
         let group = groups[key.group]
         guard let hop = group.hop else { return true }
         return key.bucket >= Self.floor(now &- group.retention, hop)
     }
 
-    /// The tiles an event at `time` falls in: per group its hop bucket, its day when the group has day tiles, or
-    /// the lifetime tile.
+    /// The tiles an event at `time` falls in: one per tile length of each group, or the lifetime tile.
     func keys(forEventAt time: Int64) -> [AggregateTiles.Key] {
         var keys: [AggregateTiles.Key] = []
         for (g, group) in groups.enumerated() {
-            keys.append(.init(group: g, bucket: bucket(group: g, time: time), coarse: false))
-            if let day = group.coarse { keys.append(.init(group: g, bucket: Self.floor(time, day), coarse: true)) }
+            guard group.hop != nil else {
+                keys.append(.init(group: g, bucket: 0, level: 0))
+                continue
+            }
+            for (level, length) in group.levels.enumerated() { keys.append(.init(group: g, bucket: Self.floor(time, length), level: level)) }
         }
         return keys
     }
@@ -193,51 +188,41 @@ public struct AggregateTileLayout: Sendable {
 
     static let liveFromField = "_p"
 
-    /// The tiles that died between a write that found tiles live from `previous` (its `_p`) and `now`: hop buckets
-    /// and days from `previous` up to the new `liveFrom`, at most a retention's worth (older ones were already gone).
+    /// The tiles that died between a write that found tiles live from `previous` (its `_p`) and `now`: per tile
+    /// length, the tiles starting from `previous` up to the new `liveFrom`, at most a retention's worth (older ones
+    /// were already gone).
     func deadKeys(since previous: [Int64], now: Int64) -> [AggregateTiles.Key] {
         guard previous.count == groups.count else { return [] }
         var keys: [AggregateTiles.Key] = []
-        for (g, (group, from)) in zip(groups, zip(previous, liveFrom(now: now))).enumerated() {
-            guard let hop = group.hop, from.1 > from.0 else { continue }
-            let limit = group.retention / hop + 2
-            var bucket = from.0, steps: Int64 = 0
-            while bucket < from.1 && steps < limit {
-                keys.append(.init(group: g, bucket: bucket, coarse: false))
-                bucket &+= hop
-                steps += 1
-            }
-            if let day = group.coarse {
-                var d = Self.floor(from.0 &+ day &- 1, day), days: Int64 = 0
-                while d < from.1 && days < group.retention / day + 2 {
-                    keys.append(.init(group: g, bucket: d, coarse: true))
-                    d &+= day
-                    days += 1
+        for (g, (group, from)) in zip(groups, zip(previous, liveFrom(now: now))).enumerated() where group.hop != nil && from.1 > from.0 {
+            for (level, length) in group.levels.enumerated() {
+                var start = Self.floor(from.0 &+ length &- 1, length), steps: Int64 = 0
+                while start < from.1 && steps < group.retention / length + 2 {
+                    keys.append(.init(group: g, bucket: start, level: level))
+                    start &+= length
+                    steps += 1
                 }
             }
         }
         return keys
     }
 
-    /// The tiles whose merge is aggregation `member`'s window at `now` (`floor_hop(now − window) ≤ t < now`):
-    /// the hop buckets from the window's start up to its first midnight, then whole days (the group's coarse tiles)
-    /// through the one holding `now`; hop buckets all the way when the group has no coarse tiles or the window
-    /// does not reach a midnight.
+    /// The tiles whose merge is aggregation `member`'s window at `now` (`floor_hop(now − window) ≤ t < now`): from
+    /// the window's start, each time the longest tile that starts there, until one reaches `now`. The last tile may
+    /// end after `now`: it holds no event at or after `now` unless events carry future times.
     func window(of member: Int, at now: Int64) -> [AggregateTiles.Key] {
         let aggregation = aggregations[member], g = aggregation.group, group = groups[g]
         guard let hop = group.hop, let start = aggregation.windowStart(at: now, hop: hop) else {
-            return [AggregateTiles.Key(group: g, bucket: 0, coarse: false)]
+            return [AggregateTiles.Key(group: g, bucket: 0, level: 0)]
         }
         var keys: [AggregateTiles.Key] = []
-        if let day = group.coarse {
-            let midnight = Self.floor(start &+ day &- 1, day), today = Self.floor(now &- 1, day)
-            if midnight <= today {
-                for bucket in stride(from: start, to: midnight, by: Int(hop)) { keys.append(.init(group: g, bucket: bucket, coarse: false)) }
-                for d in stride(from: midnight, through: today, by: Int(day)) { keys.append(.init(group: g, bucket: d, coarse: true)) }
-                return keys
-            }
+        var position = start
+        while position < now {
+            var level = 0
+            while level + 1 < group.levels.count && position % group.levels[level + 1] == 0 { level += 1 }
+            keys.append(.init(group: g, bucket: position, level: level))
+            position &+= group.levels[level]
         }
-        for bucket in stride(from: start, through: Self.floor(now &- 1, hop), by: Int(hop)) { keys.append(.init(group: g, bucket: bucket, coarse: false)) }
         return keys
     }
 

@@ -1,6 +1,6 @@
 import Larder
 
-/// One entity's tiles of one aggregation view, in memory: per tile (a hop bucket, a day, or the lifetime) the
+/// One entity's tiles of one aggregation view, in memory: per tile (a hop bucket, a longer span, or the lifetime) the
 /// states of its group's aggregations. Built from events (materialization, push) or from a stored hash (push),
 /// merged with ``AggregateState`` — the same code as the training set's partial aggregates.
 ///
@@ -14,8 +14,8 @@ struct AggregateTiles: Sendable {
         let group: Int
         /// The bucket's (or day's) first instant; 0 for lifetime.
         let bucket: Int64
-        /// Whether this is the group's coarse (day) tile rather than a hop bucket.
-        let coarse: Bool
+        /// Which of the group's tile lengths (``AggregateTileLayout/Group/levels``): 0 for the hop.
+        let level: Int
     }
 
     let layout: AggregateTileLayout

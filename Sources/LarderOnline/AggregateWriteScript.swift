@@ -35,16 +35,18 @@ enum AggregateWriteScript {
       local expected, expiry, idsExpiry = ARGV[b], ARGV[b + 1], ARGV[b + 2]
       local s, d, i = tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5])
       local p = b + 6
-      local counter = tonumber(redis.call('HGET', key, '_n') or '0') + 1
+      local counter = tostring(tonumber(redis.call('HGET', key, '_n') or '0') + 1)
       if expected == '*' then redis.call('DEL', key) end
-      if s > 0 then redis.call('HSET', key, unpack(ARGV, p, p + 2 * s - 1)) end
+      if s > 0 then redis.call('HSET', key, '_n', counter, unpack(ARGV, p, p + 2 * s - 1)) else redis.call('HSET', key, '_n', counter) end
       p = p + 2 * s
       if d > 0 then redis.call('HDEL', key, unpack(ARGV, p, p + d - 1)) end
       p = p + d
-      redis.call('HSET', key, '_n', tostring(counter))
       if expiry == '-1' then redis.call('PERSIST', key) elseif expiry ~= '' then redis.call('PEXPIRE', key, expiry) end
       if i > 0 then
-        for q = p, p + 2 * i - 1, 2 do redis.call('ZADD', ids, ARGV[q + 1], ARGV[q]) end
+        -- ARGV holds identity, score pairs; ZADD wants score, member.
+        local zargs = {}
+        for q = p, p + 2 * i - 1, 2 do zargs[#zargs + 1] = ARGV[q + 1]; zargs[#zargs + 1] = ARGV[q] end
+        redis.call('ZADD', ids, unpack(zargs))
         redis.call('ZREMRANGEBYSCORE', ids, '-inf', '(' .. ARGV[1])
         redis.call('PEXPIRE', ids, idsExpiry)
       end

@@ -1,4 +1,5 @@
 import Larder
+import Synchronization
 
 /// One aggregation view's reads in a lookup: which of its aggregations are asked for, and how to turn each
 /// entity's tiles into their values at `now`. Compiled once per lookup shape; per lookup, ``window(at:)`` lists
@@ -11,11 +12,23 @@ final class OnlineAggregateRead: Sendable {
     /// Per join key of the view: its column among the query's entities, its name and declared type.
     let keys: [(entity: Int, name: String, type: ValueType)]
 
+    /// The greatest common divisor of the hops: the windows at `now` only change when `now` or `now − 1` enters
+    /// another multiple of it (every hop and the day are multiples), so one ``Window`` serves every lookup between.
+    private let step: Int64
+    /// Per requested aggregation: the type of its column, and its empty state.
+    private let types: [ValueType]
+    private let initial: [AggregateState]
+    private let cached = Mutex<(instant: Int64, previous: Int64, window: Window)?>(nil)
+
     init(layout: AggregateTileLayout, members: [Int], keyPrefix: String, keys: [(entity: Int, name: String, type: ValueType)]) {
         self.layout = layout
         self.members = members
         self.keyPrefix = layout.keyPrefix(keyPrefix)
         self.keys = keys
+        func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }
+        step = layout.groups.compactMap(\.hop).reduce(AggregateTileLayout.day, gcd)
+        types = members.map { layout.aggregations[$0].valueType }
+        initial = members.map { AggregateState(layout.aggregations[$0].operation) }
     }
 
     var features: [String] { members.map { layout.aggregations[$0].name } }
@@ -24,12 +37,21 @@ final class OnlineAggregateRead: Sendable {
     /// requested aggregation.
     struct Window: Sendable {
         let fields: RedisPipeline.EncodedArguments
-        let groups: [Int]
+        /// Per field: how many states its tile holds (its group's aggregations).
+        let stateCounts: [Int]
         /// Per field: (slot of the state in the tile, position of the aggregation among the requested ones).
         let uses: [[(slot: Int, output: Int)]]
     }
 
     func window(at now: Int64) -> Window {
+        let instant = AggregateTileLayout.floor(now, step), previous = AggregateTileLayout.floor(now &- 1, step)
+        if let hit = cached.withLock({ $0 }), hit.instant == instant, hit.previous == previous { return hit.window }
+        let window = computeWindow(at: now)
+        cached.withLock { $0 = (instant, previous, window) }
+        return window
+    }
+
+    private func computeWindow(at now: Int64) -> Window {
         var index: [AggregateTiles.Key: Int] = [:]
         var fields: [[UInt8]] = [], groups: [Int] = [], uses: [[(slot: Int, output: Int)]] = []
         for (output, m) in members.enumerated() {
@@ -47,7 +69,7 @@ final class OnlineAggregateRead: Sendable {
                 uses[i].append((layout.aggregations[m].slot, output))
             }
         }
-        return Window(fields: RedisPipeline.EncodedArguments(fields), groups: groups, uses: uses)
+        return Window(fields: RedisPipeline.EncodedArguments(fields), stateCounts: groups.map { layout.groups[$0].members.count }, uses: uses)
     }
 
     /// Appends `HMGET <key> <fields>` for the entity key whose values `appendValues` writes after the prefix.
@@ -68,27 +90,19 @@ final class OnlineAggregateRead: Sendable {
     /// (an entity without events has count 0 and every other aggregate null). Only the requested states of the
     /// tiles read are decoded.
     func decodeRow(_ reply: RedisReplyRef, window: Window, row: Int, into rows: inout OnlineViewRows) throws(OnlineStoreError) {
-        guard reply.isArray, reply.count == window.groups.count else {
+        let fieldCount = window.stateCounts.count
+        guard reply.isArray, reply.count == fieldCount else {
             guard reply.isError else {
-                throw OnlineStoreError(kind: .server, view: layout.view, row: row, message: "HMGET answered \(reply.reply), not \(window.groups.count) values")
+                throw OnlineStoreError(kind: .server, view: layout.view, row: row, message: "HMGET answered \(reply.reply), not \(fieldCount) values")
             }
             let text = reply.text
             throw OnlineStoreError(kind: OnlineStoreError.kind(ofReply: text), view: layout.view, row: row, message: "Redis refused the read: \(text)")
         }
-        var states = members.map { AggregateState(layout.aggregations[$0].operation) }
-        for i in 0..<window.groups.count {
+        var states = initial
+        for i in 0..<fieldCount {
             let tile = reply[i]
             if tile.isNull { continue }
-            let uses = window.uses[i]
-            let whole = AggregateTiles.forEachState(in: tile.bytes, group: layout.groups[window.groups[i]]) { slot, bytes in
-                for use in uses where use.slot == slot {
-                    let member = layout.aggregations[members[use.output]]
-                    guard let state = AggregateTileCodec.decode(bytes, operation: member.operation, type: member.valueType) else { return false }
-                    states[use.output].merge(state)
-                }
-                return true
-            }
-            guard whole else {
+            guard Self.merge(tile.bytes, states: window.stateCounts[i], uses: window.uses[i], types: types, into: &states) else {
                 throw OnlineStoreError(kind: .corruptValue, view: layout.view, row: row,
                                        message: "a tile does not decode as this view's aggregations; rematerialize the view")
             }
@@ -98,5 +112,23 @@ final class OnlineAggregateRead: Sendable {
             let value = state.result
             rows.appendFeature(value, value.isNull ? .nullValue : .present)
         }
+    }
+
+    /// Merges the used states of one stored tile into `states`; false when the tile is not whole.
+    private static func merge(_ tile: UnsafeRawBufferPointer, states count: Int, uses: [(slot: Int, output: Int)], types: [ValueType],
+                              into states: inout [AggregateState]) -> Bool {
+        var offset = 0
+        for slot in 0..<count {
+            guard tile.count - offset >= 4 else { return false }
+            let length = Int(UInt32(littleEndian: tile.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            offset += 4
+            guard tile.count - offset >= length else { return false }
+            for use in uses where use.slot == slot {
+                guard AggregateTileCodec.merge(UnsafeRawBufferPointer(rebasing: tile[offset..<offset + length]), into: &states[use.output],
+                                               type: types[use.output]) else { return false }
+            }
+            offset += length
+        }
+        return offset == tile.count
     }
 }

@@ -21,13 +21,16 @@ extension RedisOnlineStore {
     }
 
     /// Replaces every entity's tiles with ones built from `events` (a batch run: the view's whole event
-    /// history), as they stand at `now`. Returns the entities written. Identities of pushed events are kept.
+    /// history), as they stand at `now`: events at or after `now` are left out — a lookup's current tile must hold
+    /// only what happened before it; they come online with a later run or a push. Returns the entities written.
+    /// Identities of pushed events are kept.
     @discardableResult
     public func replaceTiles(_ layout: AggregateTileLayout, events: AggregateEvents, now: Timestamp) async throws -> Int {
         let prefix = layout.keyPrefix(keyPrefix)
         var order: [[UInt8]] = []
         var tiles: [[UInt8]: AggregateTiles] = [:]
-        for e in 0..<events.count {
+        let nowMicros = now.microsecondsSinceEpoch
+        for e in 0..<events.count where events.times[e] < nowMicros {
             let key = try Self.tileKey(prefix: prefix, layout: layout, values: events.entityKeys[e], row: e)
             if tiles[key] == nil {
                 order.append(key)
@@ -35,7 +38,6 @@ extension RedisOnlineStore {
             }
             _ = tiles[key]!.add(values: events.values[e], time: events.times[e], created: events.created[e])
         }
-        let nowMicros = now.microsecondsSinceEpoch
         var writes: [TileWrite] = []
         writes.reserveCapacity(order.count)
         for key in order {

@@ -35,8 +35,15 @@ public struct FeatureServer: Sendable {
         }
         needing(.read)
             .get("/metrics") { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                         body: .init(byteBuffer: ByteBuffer(string: state.metrics.render())))
+                var text = state.metrics.render()
+                if let spec = try? state.lookup().spec {
+                    let now = Timestamp.now()
+                    let views = spec.views.map(\.name) + spec.aggregationViews.map(\.name)
+                    if let states = try? await FreshnessGauges.read(views: views, database: state.registry.database, now: now) {
+                        text += FreshnessGauges.render(states, now: now)
+                    }
+                }
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
             }
             .post("/get-online-features") { request, _ in try await onlineFeatures(request) }
             .post("/predict") { request, _ in try await predict(request) }

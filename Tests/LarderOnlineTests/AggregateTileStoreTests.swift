@@ -179,12 +179,12 @@ struct AggregateTileStoreTests {
         let after = try await Self.hmgetCalls(store.client)
         // Other suites share the server, so the count can only grow by more, never by less.
         #expect(after - before >= 6)
-        // The one key holds a bounded number of tiles: per hop its longest window's buckets plus the current one
-        // (5-minute: 13 + 1, hourly: 7 d + 1, half-hourly: 2 h + 1), the hourly group's days (7 + 1), the lifetime
-        // tile and the write counter.
+        // The one key holds a bounded number of tiles: per hop and tile length its longest window's tiles plus the
+        // current one (5-minute hops over 1 h: 14 + 5 quarters + 2 hours; hourly over 7 d: 169 + 29 six-hours + 8
+        // days; half-hourly over 2 h: 5 + 3 hours), the lifetime tile, the write counter and the live-from marker.
         let reply = try await store.client.command(["HLEN", "\(project):\(project):driver_trips:i1"].map(bytes))
         guard case .integer(let fields) = reply else { Issue.record("HLEN answered \(reply)"); return }
-        #expect(fields > 100 && fields <= 14 + 169 + 5 + 8 + 1 + 1)
+        #expect(fields > 100 && fields <= (14 + 5 + 2) + (170 + 29 + 8) + (5 + 3) + 1 + 2)
     }
 
     @Test("pushes delete the tiles no window can read any more, and keep the key's expiry when they apply nothing")
@@ -207,14 +207,31 @@ struct AggregateTileStoreTests {
             Self.expectMatches(try await Self.lookup(store, repository: repository, now: now), all, now: now)
             now += 24 * Self.hour + 7 * 60_000_000
         }
-        // Ten days of pushes, one a day: the 7-day windows need 8 hourly buckets and 8 days, the others fewer.
+        // Ten days of pushes, one a day: the 7-day windows keep 8 days of hour, 6-hour and day tiles; the 1-hour and
+        // 2-hour windows only today's.
         let reply = try await store.client.command(["HLEN", key].map(bytes))
         guard case .integer(let fields) = reply else { Issue.record("HLEN answered \(reply)"); return }
-        #expect(fields <= 1 + 1 + 1 + 8 + 8 + 1 + 1, "dead tiles are deleted: \(fields) fields")
+        #expect(fields <= 6 + 8 * 3 + 4 + 1 + 2, "dead tiles are deleted: \(fields) fields")
         #expect(fields >= 8)
         // A retried push applies nothing and leaves the expiry alone (the view has a lifetime aggregation: none).
         let ttl = try await store.client.command(["PTTL", key].map(bytes))
         #expect(ttl == .integer(-1))
+    }
+
+    @Test("a batch run leaves out events at or after its now: a later lookup's current tile holds only the past")
+    func batchLeavesOutFutureEvents() async throws {
+        let project = uniqueName("future"), repository = Self.repository(project)
+        let store = RedisOnlineStore(client: try makeClient(), keyPrefix: project)
+        defer { store.client.shutdown() }
+        let now: Int64 = 1_767_225_600_000_000 + 10 * Self.hour
+        var events = AggregateEvents()
+        events.append(entityKey: [.int64(1)], time: now - 60_000_000, created: now, values: [.float64(1), .int32(1), .string("card")])
+        events.append(entityKey: [.int64(1)], time: now, created: now, values: [.float64(2), .int32(2), .string("cash")])
+        events.append(entityKey: [.int64(1)], time: now + 600_000_000, created: now, values: [.float64(3), .int32(3), .string("wallet")])
+        try await store.replaceTiles(try Self.layout(repository), events: events, now: Timestamp(microsecondsSinceEpoch: now))
+        let later = try await Self.lookup(store, repository: repository, now: now + 1_200_000_000)
+        #expect(later.value(column: 1, row: 0) == .int64(1))          // trips_1h: only the event before the run's now
+        #expect(later.value(column: 9, row: 0) == .string("card"))    // last_payment
     }
 
     static func hmgetCalls(_ client: RedisClient) async throws -> Int {
