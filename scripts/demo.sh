@@ -30,6 +30,12 @@ step "larder training-set (orders x rides_windows service: window aggregates of 
 "$larder" training-set --entities "$LARDER_DATA/orders.parquet" --service rides_windows --out .larder-demo/train-windows.parquet --save rides_windows_demo
 "$larder" inspect .larder-demo/train-windows.parquet --rows 3
 
+step "larder quality (the expectations checked by the materialization) and larder drift (driver_stats of the last 7 days against rides_demo)"
+"$larder" quality
+status=0
+"$larder" drift --reference rides_demo --view driver_stats --since 7d --html .larder-demo/drift.html || status=$?
+[ "$status" -le 3 ] && [ "$status" -ne 1 ] || { echo "larder drift failed (exit $status)" >&2; exit 1; }
+echo "drift exit status $status (0 no drift, 2 drift, 3 insufficient data); report in .larder-demo/drift.html"
 step "larder train (on rides_demo, latest 20 % by event time validates) -> promote"
 "$larder" train --snapshot rides_demo --label trip_completed
 "$larder" models promote trip_completed@1
