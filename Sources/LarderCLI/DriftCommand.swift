@@ -14,7 +14,8 @@ struct DriftCommand: ParsableCommand {
         abstract: "Compare a view's recent feature values with a training snapshot, test by test as Evidently does.",
         discussion: """
             For each feature of --view that the snapshot holds, the reference is the snapshot's column and the
-            current sample the view's rows in the offline store whose event time is within --since of now. The
+            current sample the view's rows in the offline store whose event time is within --since of now (or
+            before --until). The
             test is the one Evidently's DataDriftPreset picks with its defaults: with a reference of at most 1,000
             values, Kolmogorov–Smirnov for numbers with more than 5 distinct values (drift when p ≤ 0.05),
             chi-square for 3–5 values or categories, a two-proportion z-test for 2 or fewer (p < 0.05); above
@@ -29,6 +30,7 @@ struct DriftCommand: ParsableCommand {
               larder drift --reference rides_demo --view driver_stats
               larder drift --reference rides_demo --view driver_stats --since 7d --json
               larder drift --reference rides_demo --view driver_stats --html drift.html
+              larder drift --reference rides_v1 --view driver_stats --since 4d --until 2026-01-31T00:00:00Z
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -41,6 +43,9 @@ struct DriftCommand: ParsableCommand {
 
     @Option(help: "How far back the current sample reaches from now (e.g. 24h, 7d).")
     var since: String = "24h"
+
+    @Option(help: "The end of the current sample's window, ISO-8601 (default: now): to look back at a past period.")
+    var until: String?
 
     @Option(help: "Values per side and feature at most (a seeded uniform sample above it).")
     var sample: Int = 10_000
@@ -78,8 +83,9 @@ struct DriftCommand: ParsableCommand {
             throw CLIError("snapshot \(reference) holds no feature of view \(view.name) (it holds \(snapshot.features.joined(separator: ", ")))")
         }
         let store = try OfflineStore(home: options.homeDirectory, database: registry.database)
-        let now = Timestamp.now()
-        let interval = EventInterval(start: now.adding(TimeSpan(microseconds: -span.microseconds)), end: Timestamp(microsecondsSinceEpoch: .max))
+        let end = try until.map { try Timestamp(parsing: $0) }
+        let interval = EventInterval(start: (end ?? .now()).adding(TimeSpan(microseconds: -span.microseconds)),
+                                     end: end ?? Timestamp(microsecondsSinceEpoch: .max))
         let current = try store.read(view: view.name, columns: pairs.map(\.feature), interval: interval)
         var features: [FeatureDrift] = []
         var tested: [String: FeatureSamples] = [:]

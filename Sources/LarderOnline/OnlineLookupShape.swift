@@ -80,28 +80,14 @@ final class OnlineLookupShape: Sendable {
         for name in viewOrder {
             let view = spec.view(name)!
             let layout = lookup.layout(of: view)
-            var keys: [(entity: Int, name: String, type: ValueType)] = []
-            for (joinKey, entityName) in zip(layout.joinKeys, view.entities) {
-                neededKeys.insert(joinKey)
-                guard let entity = key.keyNames.firstIndex(of: joinKey) else {
-                    throw LookupError(.missingJoinKey, "join key \(joinKey) is missing from \"entities\"; view \(name) needs \(layout.joinKeys.joined(separator: ", "))")
-                }
-                keys.append((entity, joinKey, spec.entity(entityName)?.keyType ?? .int64))
-            }
+            let keys = try Self.keyColumns(layout.joinKeys, entities: view.entities, of: "view \(name)", key: key, spec: spec, needed: &neededKeys)
             let read = try OnlineViewRead(layout: layout, features: featuresByView[name]!, keyPrefix: lookup.store.keyPrefix)
             views.append(ViewRead(read: read, keys: keys))
         }
         var aggregates: [OnlineAggregateRead] = []
         for name in aggregateOrder {
             let view = spec.aggregationView(name)!, layout = lookup.aggregateLayouts[name]!
-            var keys: [(entity: Int, name: String, type: ValueType)] = []
-            for (joinKey, entityName) in zip(layout.joinKeys, view.entities) {
-                neededKeys.insert(joinKey)
-                guard let entity = key.keyNames.firstIndex(of: joinKey) else {
-                    throw LookupError(.missingJoinKey, "join key \(joinKey) is missing from \"entities\"; aggregation view \(name) needs \(layout.joinKeys.joined(separator: ", "))")
-                }
-                keys.append((entity, joinKey, spec.entity(entityName)?.keyType ?? .int64))
-            }
+            let keys = try Self.keyColumns(layout.joinKeys, entities: view.entities, of: "aggregation view \(name)", key: key, spec: spec, needed: &neededKeys)
             aggregates.append(OnlineAggregateRead(layout: layout, members: aggregateFeatures[name]!.map { layout.member(named: $0)! },
                                                   keyPrefix: lookup.store.keyPrefix, keys: keys))
         }
@@ -130,6 +116,21 @@ final class OnlineLookupShape: Sendable {
         self.onDemand = onDemand
         self.columns = columns
         self.featureNames = names
+    }
+
+    /// Where each join key of a view comes from among the query's entities, with its declared type; marks the keys
+    /// `needed`, and refuses a missing one naming `what` needs it.
+    private static func keyColumns(_ joinKeys: [String], entities: [String], of what: String, key: Key, spec: RepositorySpec,
+                                   needed: inout Set<String>) throws(LookupError) -> [(entity: Int, name: String, type: ValueType)] {
+        var keys: [(entity: Int, name: String, type: ValueType)] = []
+        for (joinKey, entityName) in zip(joinKeys, entities) {
+            needed.insert(joinKey)
+            guard let entity = key.keyNames.firstIndex(of: joinKey) else {
+                throw LookupError(.missingJoinKey, "join key \(joinKey) is missing from \"entities\"; \(what) needs \(joinKeys.joined(separator: ", "))")
+            }
+            keys.append((entity, joinKey, spec.entity(entityName)?.keyType ?? .int64))
+        }
+        return keys
     }
 
     /// The server's code for a registered on-demand view, which must be declared exactly as registered (a

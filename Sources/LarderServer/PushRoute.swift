@@ -54,17 +54,7 @@ extension FeatureServer {
         guard batch.rowCount <= state.configuration.maxPushRows else {
             throw APIError.badRequest("TOO_MANY_ROWS", "\(batch.rowCount) rows in one push; split it")
         }
-        let rows: Int
-        do {
-            rows = try await ingestion.push(view: view, batch: batch, to: destination)
-        } catch let error as RedisError {
-            throw APIError(onlineStoreFailure: error)
-        } catch let error as OnlineStoreError {
-            throw APIError(onlineStoreFailure: error)
-        } catch let error as OfflinePushError {
-            throw APIError(.serviceUnavailable, code: "OFFLINE_STORE_UNAVAILABLE", message: error.description,
-                           headers: [.retryAfter: APIError.onlineStoreRetryAfter])
-        }
+        let rows = try await Self.answeringStoreFailures { try await ingestion.push(view: view, batch: batch, to: destination) }
         state.metrics.add("larder_pushed_rows_total{view=\"\(view.name)\"}", Double(rows))
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(string: "{\"view\":\"\(view.name)\",\"rows\":\(rows)}")))
@@ -82,17 +72,7 @@ extension FeatureServer {
         guard batch.rowCount <= state.configuration.maxPushRows else {
             throw APIError.badRequest("TOO_MANY_ROWS", "\(batch.rowCount) rows in one push; split it")
         }
-        let pushed: PushIngestion.EventPush
-        do {
-            pushed = try await ingestion.pushEvents(views: views, batch: batch, to: destination)
-        } catch let error as RedisError {
-            throw APIError(onlineStoreFailure: error)
-        } catch let error as OnlineStoreError {
-            throw APIError(onlineStoreFailure: error)
-        } catch let error as OfflinePushError {
-            throw APIError(.serviceUnavailable, code: "OFFLINE_STORE_UNAVAILABLE", message: error.description,
-                           headers: [.retryAfter: APIError.onlineStoreRetryAfter])
-        }
+        let pushed = try await Self.answeringStoreFailures { try await ingestion.pushEvents(views: views, batch: batch, to: destination) }
         for view in views {
             state.metrics.add("larder_pushed_rows_total{view=\"\(view.name)\"}", Double(batch.rowCount))
         }
@@ -102,6 +82,23 @@ extension FeatureServer {
         let names = pushed.views.joined(separator: ",")
         let body = "{\"view\":\"\(names)\",\"rows\":\(pushed.rows),\"applied\":\(pushed.online.applied),\"duplicates\":\(pushed.online.duplicates),\"late\":\(pushed.online.late)}"
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+extension FeatureServer {
+    /// Runs a push, turning the stores' failures into the 503s a client retries: Redis down or refusing, the
+    /// offline store unable to commit.
+    static func answeringStoreFailures<T: Sendable>(_ push: () async throws -> T) async throws -> T {
+        do {
+            return try await push()
+        } catch let error as RedisError {
+            throw APIError(onlineStoreFailure: error)
+        } catch let error as OnlineStoreError {
+            throw APIError(onlineStoreFailure: error)
+        } catch let error as OfflinePushError {
+            throw APIError(.serviceUnavailable, code: "OFFLINE_STORE_UNAVAILABLE", message: error.description,
+                           headers: [.retryAfter: APIError.onlineStoreRetryAfter])
+        }
     }
 }
 
