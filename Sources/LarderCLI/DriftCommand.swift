@@ -68,9 +68,6 @@ struct DriftCommand: ParsableCommand {
         }
         let registry = try project.openRegistry()
         let snapshots = try SnapshotStore(home: options.homeDirectory, database: registry.database)
-        guard try snapshots.snapshot(reference) != nil else {
-            throw CLIError("no snapshot named \(reference); `larder snapshots list` shows the saved ones")
-        }
         let (snapshot, referenceRows) = try snapshots.read(reference)
         var pairs: [(feature: String, column: Column)] = []
         for field in view.fields {

@@ -59,13 +59,8 @@ public struct AggregateEvents: Sendable {
         withUnsafeBytes(of: times[event].littleEndian) { bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: created[event].littleEndian) { bytes.append(contentsOf: $0) }
         for value in values[event] {
-            if value.isNull {
-                bytes.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF])
-                continue
-            }
-            let text = Array("\(value)".utf8)
-            withUnsafeBytes(of: UInt32(text.count).littleEndian) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: text)
+            // Null gets a length no value has, so it differs from an empty string.
+            if value.isNull { bytes.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF]) } else { AggregateTileCodec.appendValue(value, to: &bytes) }
         }
         return Array(SHA256.hash(bytes).bytes.prefix(16))
     }

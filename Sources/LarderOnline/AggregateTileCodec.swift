@@ -110,18 +110,9 @@ enum AggregateTileCodec {
         withUnsafeBytes(of: word.littleEndian) { out.append(contentsOf: $0) }
     }
 
-    private static func appendValue(_ value: Value, to out: inout [UInt8]) {
-        let bytes: [UInt8] = switch value {
-        case .null: []
-        case .bool(let b): [b ? 1 : 0]
-        case .int32(let v): withUnsafeBytes(of: UInt32(bitPattern: v).littleEndian, Array.init)
-        case .int64(let v): withUnsafeBytes(of: UInt64(bitPattern: v).littleEndian, Array.init)
-        case .float32(let v): withUnsafeBytes(of: v.bitPattern.littleEndian, Array.init)
-        case .float64(let v): withUnsafeBytes(of: v.bitPattern.littleEndian, Array.init)
-        case .timestamp(let t): withUnsafeBytes(of: UInt64(bitPattern: t.microsecondsSinceEpoch).littleEndian, Array.init)
-        case .string(let s): Array(s.utf8)
-        case .bytes(let b): b
-        }
+    /// Appends a value as tiles store it: a 4-byte little-endian length, then ``OnlineValueCodec``'s bytes.
+    static func appendValue(_ value: Value, to out: inout [UInt8]) {
+        let bytes = OnlineValueCodec.encode(value)
         withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { out.append(contentsOf: $0) }
         out.append(contentsOf: bytes)
     }

@@ -49,6 +49,16 @@ public struct AggregateTileLayout: Sendable {
     /// The tile lengths above the hop a group may use (those that are multiples of the shorter ones).
     static let tileLengths: [Int64] = [900_000_000, 3_600_000_000, 21_600_000_000, day]
 
+    /// The hop, then each of ``tileLengths`` longer than the last one kept, a multiple of it, dividing a day and no
+    /// longer than the group's longest window.
+    static func levels(hop: Int64, retention: Int64) -> [Int64] {
+        var levels = [hop]
+        for length in tileLengths where length > levels.last! && length % levels.last! == 0 && day % length == 0 && length <= retention {
+            levels.append(length)
+        }
+        return levels
+    }
+
     /// One aggregation: what it computes, over which column, and where its state sits in a tile.
     public struct Member: Sendable {
         public let name: String
@@ -64,9 +74,7 @@ public struct AggregateTileLayout: Sendable {
 
         /// The first instant of the window at `now` (`floor_hop(now − window)`); nil for lifetime.
         func windowStart(at now: Int64, hop: Int64) -> Int64? {
-            guard let window else { return nil }
-            let x = now &- window
-            return x &- (((x % hop) &+ hop) % hop)
+            window.map { AggregateTileLayout.floor(now &- $0, hop) }
         }
     }
 
@@ -104,12 +112,8 @@ public struct AggregateTileLayout: Sendable {
                                   group: g, slot: groups[g].members.count - 1, outputType: output))
         }
         self.groups = groups.map { group in
-            var levels: [Int64] = group.hop.map { [$0] } ?? []
-            for length in Self.tileLengths where length > (levels.last ?? .max) && length <= group.retention
-                && length % levels.last! == 0 && Self.day % length == 0 {
-                levels.append(length)
-            }
-            return Group(hop: group.hop, members: group.members, retention: group.retention, levels: levels)
+            return Group(hop: group.hop, members: group.members, retention: group.retention,
+                         levels: group.hop.map { Self.levels(hop: $0, retention: group.retention) } ?? [])
         }
         aggregations = members
         if view.isEmpty || view.utf8.contains(UInt8(ascii: ":")) || project.utf8.contains(UInt8(ascii: ":")) {

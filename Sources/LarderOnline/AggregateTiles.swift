@@ -49,7 +49,7 @@ struct AggregateTiles: Sendable {
     /// Sets a stored tile; false when its bytes are not a tile of this layout (damaged or from another definition).
     mutating func load(_ key: Key, value: UnsafeRawBufferPointer) -> Bool {
         var states: [AggregateState] = []
-        let whole = Self.forEachState(in: value, group: layout.groups[key.group]) { slot, bytes in
+        let whole = Self.forEachState(in: value, count: layout.groups[key.group].members.count) { slot, bytes in
             let member = layout.aggregations[layout.groups[key.group].members[slot]]
             guard let state = AggregateTileCodec.decode(bytes, operation: member.operation, type: member.valueType) else { return false }
             states.append(state)
@@ -62,10 +62,9 @@ struct AggregateTiles: Sendable {
 
     /// Calls `body` with each state's bytes of a stored tile, in slot order; false when the tile is not whole or
     /// `body` refuses a state.
-    static func forEachState(in tile: UnsafeRawBufferPointer, group: AggregateTileLayout.Group,
-                             _ body: (Int, UnsafeRawBufferPointer) -> Bool) -> Bool {
+    static func forEachState(in tile: UnsafeRawBufferPointer, count: Int, _ body: (Int, UnsafeRawBufferPointer) -> Bool) -> Bool {
         var offset = 0
-        for slot in group.members.indices {
+        for slot in 0..<count {
             guard tile.count - offset >= 4 else { return false }
             let length = Int(UInt32(littleEndian: tile.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             offset += 4
@@ -75,11 +74,9 @@ struct AggregateTiles: Sendable {
         return offset == tile.count
     }
 
-    /// Drops the tiles no window at `now` or later reads; returns them.
-    mutating func prune(now: Int64) -> [Key] {
-        let dead = tiles.keys.filter { !layout.isLive($0, now: now) }
-        for key in dead { tiles[key] = nil }
-        return dead
+    /// Drops the tiles no window at `now` or later reads.
+    mutating func prune(now: Int64) {
+        tiles = tiles.filter { layout.isLive($0.key, now: now) }
     }
 
     func encoded(_ key: Key) -> [UInt8] {

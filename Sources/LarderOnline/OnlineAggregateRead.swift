@@ -117,18 +117,11 @@ final class OnlineAggregateRead: Sendable {
     /// Merges the used states of one stored tile into `states`; false when the tile is not whole.
     private static func merge(_ tile: UnsafeRawBufferPointer, states count: Int, uses: [(slot: Int, output: Int)], types: [ValueType],
                               into states: inout [AggregateState]) -> Bool {
-        var offset = 0
-        for slot in 0..<count {
-            guard tile.count - offset >= 4 else { return false }
-            let length = Int(UInt32(littleEndian: tile.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-            offset += 4
-            guard tile.count - offset >= length else { return false }
+        AggregateTiles.forEachState(in: tile, count: count) { slot, bytes in
             for use in uses where use.slot == slot {
-                guard AggregateTileCodec.merge(UnsafeRawBufferPointer(rebasing: tile[offset..<offset + length]), into: &states[use.output],
-                                               type: types[use.output]) else { return false }
+                guard AggregateTileCodec.merge(bytes, into: &states[use.output], type: types[use.output]) else { return false }
             }
-            offset += length
+            return true
         }
-        return offset == tile.count
     }
 }

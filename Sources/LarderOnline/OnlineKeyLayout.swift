@@ -21,14 +21,21 @@ public enum OnlineKeyLayout {
     /// The key of one entity row of a view: `<prefix>:<project>:<view>:<entity key>`.
     public static func key(prefix: String, layout: OnlineViewLayout, entityKey: [Value]) throws(OnlineStoreError) -> [UInt8] {
         var key = keyPrefix(prefix, layout: layout)
-        for (k, value) in entityKey.enumerated() {
-            if k > 0 { key.append(UInt8(ascii: "|")) }
-            guard appendEntityValue(value, to: &key) else {
-                throw OnlineStoreError(kind: .invalidRows, view: layout.view, feature: layout.joinKeys[k],
-                                       message: "a null join key value cannot address an online row")
-            }
+        if let null = appendEntityKey(entityKey, to: &key) {
+            throw OnlineStoreError(kind: .invalidRows, view: layout.view, feature: layout.joinKeys[null],
+                                   message: "a null join key value cannot address an online row")
         }
         return key
+    }
+
+    /// Appends a whole entity key, its values separated by `|`; returns the position of the first null value
+    /// (which cannot address a row), nil when every value was appended.
+    static func appendEntityKey(_ values: [Value], to key: inout [UInt8]) -> Int? {
+        for (k, value) in values.enumerated() {
+            if k > 0 { key.append(UInt8(ascii: "|")) }
+            guard appendEntityValue(value, to: &key) else { return k }
+        }
+        return nil
     }
 
     /// Appends one join key value: `i<decimal>` for integers (int32 and int64 alike), `s<len>:<utf8>`,

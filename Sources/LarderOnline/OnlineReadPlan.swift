@@ -79,12 +79,9 @@ struct OnlineReadPlan: Sendable {
                                            message: "\(entityKey.count) join key values given; the view's join keys are \(layout.joinKeys)")
                 }
                 try read.appendHMGET(to: &pipeline, key: &key) { key throws(OnlineStoreError) in
-                    for (k, value) in entityKey.enumerated() {
-                        if k > 0 { key.append(UInt8(ascii: "|")) }
-                        guard OnlineKeyLayout.appendEntityValue(value, to: &key) else {
-                            throw OnlineStoreError(kind: .invalidRows, view: layout.view, feature: layout.joinKeys[k], row: row,
-                                                   message: "the join key value is null; give a value for every join key")
-                        }
+                    if let null = OnlineKeyLayout.appendEntityKey(entityKey, to: &key) {
+                        throw OnlineStoreError(kind: .invalidRows, view: layout.view, feature: layout.joinKeys[null], row: row,
+                                               message: "the join key value is null; give a value for every join key")
                     }
                 }
             }
@@ -108,11 +105,7 @@ struct OnlineReadPlan: Sendable {
         for view in shape.views {
             for row in 0..<rowCount {
                 try view.read.appendHMGET(to: &pipeline, key: &key) { key throws(LookupError) in
-                    for (k, joinKey) in view.keys.enumerated() {
-                        if k > 0 { key.append(UInt8(ascii: "|")) }
-                        let value = try OnlineLookup.checkKey(entities[joinKey.entity].values[row], type: joinKey.type, key: joinKey.name, row: row)
-                        OnlineKeyLayout.appendEntityValue(value, to: &key)
-                    }
+                    try Self.appendCheckedKey(view.keys, entities: entities, row: row, to: &key)
                 }
             }
             views.append(View(view.read, rowCount: rowCount, now: now))
@@ -123,11 +116,7 @@ struct OnlineReadPlan: Sendable {
             aggregates.append((aggregate, window))
             for row in 0..<rowCount {
                 try aggregate.appendRead(window, to: &pipeline, key: &key) { key throws(LookupError) in
-                    for (k, joinKey) in aggregate.keys.enumerated() {
-                        if k > 0 { key.append(UInt8(ascii: "|")) }
-                        let value = try OnlineLookup.checkKey(entities[joinKey.entity].values[row], type: joinKey.type, key: joinKey.name, row: row)
-                        OnlineKeyLayout.appendEntityValue(value, to: &key)
-                    }
+                    try Self.appendCheckedKey(aggregate.keys, entities: entities, row: row, to: &key)
                 }
             }
         }
@@ -135,6 +124,16 @@ struct OnlineReadPlan: Sendable {
         self.aggregates = aggregates
         self.rowCount = rowCount
         self.pipeline = pipeline
+    }
+
+    /// Appends row `row`'s entity key: each join key's value from its column of `entities`, checked against its type.
+    private static func appendCheckedKey(_ keys: [(entity: Int, name: String, type: ValueType)], entities: [(name: String, values: [Value])],
+                                         row: Int, to key: inout [UInt8]) throws(LookupError) {
+        for (k, joinKey) in keys.enumerated() {
+            if k > 0 { key.append(UInt8(ascii: "|")) }
+            let value = try OnlineLookup.checkKey(entities[joinKey.entity].values[row], type: joinKey.type, key: joinKey.name, row: row)
+            OnlineKeyLayout.appendEntityValue(value, to: &key)
+        }
     }
 
     /// Decodes the pipeline's replies (borrowed from hiredis) into each view's rows.

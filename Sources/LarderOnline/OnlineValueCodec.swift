@@ -35,6 +35,21 @@ enum OnlineValueCodec {
         pipeline.appendArgument(length: MemoryLayout<T>.size) { $0.storeBytes(of: value, as: T.self) }
     }
 
+    /// The bytes of one value (none for null), as ``appendValue(_:row:to:)`` writes a column's.
+    static func encode(_ value: Value) -> [UInt8] {
+        switch value {
+        case .null: []
+        case .bool(let b): [b ? 1 : 0]
+        case .int32(let v): withUnsafeBytes(of: UInt32(bitPattern: v).littleEndian, Array.init)
+        case .int64(let v): withUnsafeBytes(of: UInt64(bitPattern: v).littleEndian, Array.init)
+        case .float32(let v): withUnsafeBytes(of: v.bitPattern.littleEndian, Array.init)
+        case .float64(let v): withUnsafeBytes(of: v.bitPattern.littleEndian, Array.init)
+        case .timestamp(let t): withUnsafeBytes(of: UInt64(bitPattern: t.microsecondsSinceEpoch).littleEndian, Array.init)
+        case .string(let s): Array(s.utf8)
+        case .bytes(let b): b
+        }
+    }
+
     /// Decodes stored bytes as `type`, or `nil` when the length does not fit the type.
     static func decode(_ bytes: UnsafeRawBufferPointer, as type: ValueType) -> Value? {
         switch type {

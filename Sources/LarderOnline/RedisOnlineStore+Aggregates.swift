@@ -42,7 +42,7 @@ extension RedisOnlineStore {
         writes.reserveCapacity(order.count)
         for key in order {
             var entity = tiles.removeValue(forKey: key)!
-            _ = entity.prune(now: nowMicros)
+            entity.prune(now: nowMicros)
             var write = TileWrite(key: key, expected: "*", expiry: layout.timeToLive(newest: entity.newest, now: nowMicros).map(TileWrite.Expiry.after) ?? .never)
             for tile in entity.tiles.keys { write.set.append((layout.field(tile), entity.encoded(tile))) }
             write.set.append((Array(AggregateTileLayout.liveFromField.utf8), Self.encode(liveFrom: layout.liveFrom(now: nowMicros))))
@@ -222,11 +222,8 @@ extension RedisOnlineStore {
             throw OnlineStoreError(kind: .invalidRows, view: layout.view, row: row, message: "\(values.count) join key values given; the view's join keys are \(layout.joinKeys)")
         }
         var key = prefix
-        for (k, value) in values.enumerated() {
-            if k > 0 { key.append(UInt8(ascii: "|")) }
-            guard OnlineKeyLayout.appendEntityValue(value, to: &key) else {
-                throw OnlineStoreError(kind: .invalidRows, view: layout.view, feature: layout.joinKeys[k], row: row, message: "an event's join key is null")
-            }
+        if let null = OnlineKeyLayout.appendEntityKey(values, to: &key) {
+            throw OnlineStoreError(kind: .invalidRows, view: layout.view, feature: layout.joinKeys[null], row: row, message: "an event's join key is null")
         }
         return key
     }

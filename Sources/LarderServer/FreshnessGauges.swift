@@ -16,20 +16,26 @@ enum FreshnessGauges {
 
     static func read(views: [String], database: SQLiteDatabase, now: Timestamp) async throws -> [ViewState] {
         try await database.read { db in
-            try views.map { view in
-                // A file holding events on both sides of now counts with its oldest event: a lower bound of its newest
-                // past one, so the gauge never claims more freshness than there is.
-                let newest = try db.queryFirst(
-                    "SELECT max(CASE WHEN max_event <= ?1 THEN max_event WHEN min_event <= ?1 THEN min_event END) FROM offline_files WHERE view = ?2",
-                    [.integer(now.microsecondsSinceEpoch), .text(view)])?[0].int64
-                // Views are stored comma-separated; matching ",views," against ",name," finds whole names only.
-                let pattern = SQLiteValue.text("%,\(view),%")
-                let success = try db.queryFirst("SELECT max(finished_at) FROM jobs WHERE status = 'succeeded' AND ',' || views || ',' LIKE ?",
-                                                [pattern])?[0].int64
-                let last = try db.queryFirst("SELECT status FROM jobs WHERE ',' || views || ',' LIKE ? AND status != 'running' ORDER BY id DESC LIMIT 1",
-                                             [pattern])?[0].string
-                return ViewState(view: view, newestEvent: newest.map(Timestamp.init(microsecondsSinceEpoch:)),
-                                 lastSuccess: success.map(Timestamp.init(microsecondsSinceEpoch:)), lastJobFailed: last == "failed")
+            // A file holding events on both sides of now counts with its oldest event: a lower bound of its newest
+            // past one, so the gauge never claims more freshness than there is.
+            var newest: [String: Int64] = [:]
+            let files = "SELECT view, max(CASE WHEN max_event <= ?1 THEN max_event WHEN min_event <= ?1 THEN min_event END) FROM offline_files GROUP BY view"
+            for row in try db.query(files, [.integer(now.microsecondsSinceEpoch)]) {
+                if let view = row[0].string, let t = row[1].int64 { newest[view] = t }
+            }
+            // One pass over the finished jobs, newest first (a job names its views comma-separated), instead of two
+            // scans per view.
+            var lastSuccess: [String: Int64] = [:], lastStatus: [String: String] = [:]
+            for row in try db.query("SELECT views, status, finished_at FROM jobs WHERE status != 'running' ORDER BY id DESC") {
+                guard let status = row[1].string else { continue }
+                for view in (row[0].string ?? "").split(separator: ",").map(String.init) {
+                    if lastStatus[view] == nil { lastStatus[view] = status }
+                    if status == "succeeded", lastSuccess[view] == nil, let t = row[2].int64 { lastSuccess[view] = t }
+                }
+            }
+            return views.map { view in
+                ViewState(view: view, newestEvent: newest[view].map(Timestamp.init(microsecondsSinceEpoch:)),
+                          lastSuccess: lastSuccess[view].map(Timestamp.init(microsecondsSinceEpoch:)), lastJobFailed: lastStatus[view] == "failed")
             }
         }
     }

@@ -213,9 +213,37 @@ struct AggregateTileStoreTests {
         guard case .integer(let fields) = reply else { Issue.record("HLEN answered \(reply)"); return }
         #expect(fields <= 6 + 8 * 3 + 4 + 1 + 2, "dead tiles are deleted: \(fields) fields")
         #expect(fields >= 8)
-        // A retried push applies nothing and leaves the expiry alone (the view has a lifetime aggregation: none).
-        let ttl = try await store.client.command(["PTTL", key].map(bytes))
-        #expect(ttl == .integer(-1))
+        // The view has a lifetime aggregation, so its hashes never expire.
+        #expect(try await store.client.command(["PTTL", key].map(bytes)) == .integer(-1))
+    }
+
+    @Test("a hash expires once no window needs it, counted from its newest event; a retried push that applies nothing keeps that expiry")
+    func expiryKeptByEmptyWrites() async throws {
+        let project = uniqueName("expiry")
+        let source = Source.parquet("trips", path: "trips.parquet", eventTimestamp: "event_timestamp", created: "created")
+        let view = AggregationView("driver_trips", entities: [Self.driver], source: source, events: Self.events,
+                                   aggregations: [.count("trips_1h", over: .hours(1))])
+        let spec = RepositorySpec(FeatureRepository(project: project, entities: [Self.driver], sources: [source], views: [],
+                                                    aggregationViews: [view], services: []))
+        let layout = try AggregateTileLayout(spec: spec.aggregationViews[0], joinKeys: ["driver_id"], project: project)
+        let store = RedisOnlineStore(client: try makeClient(), keyPrefix: project)
+        defer { store.client.shutdown() }
+        let now = Timestamp.now().microsecondsSinceEpoch
+        var events = AggregateEvents()
+        events.append(entityKey: [.int64(1)], time: now - 60_000_000, created: now, values: [.float64(1), .int32(1), .string("card")])
+        #expect(try await store.pushEvents(layout, events: events, now: Timestamp(microsecondsSinceEpoch: now)).applied == 1)
+        let key = "\(project):\(project):driver_trips:i1"
+        func ttl() async throws -> Int64 {
+            guard case .integer(let milliseconds) = try await store.client.command(["PTTL", key].map(bytes)) else { return -3 }
+            return milliseconds
+        }
+        // 1 h window + 2 hops of 5 min after the event, a minute ago: about 69 minutes.
+        let first = try await ttl()
+        #expect(first > 68 * 60_000 && first <= 70 * 60_000, "\(first) ms")
+        let retry = try await store.pushEvents(layout, events: events, now: Timestamp(microsecondsSinceEpoch: now + 1_000_000))
+        #expect(retry.applied == 0 && retry.duplicates == 1)
+        let after = try await ttl()
+        #expect(after > 68 * 60_000 && after <= first, "a write that applies nothing leaves the expiry as it was: \(after) ms")
     }
 
     @Test("a batch run leaves out events at or after its now: a later lookup's current tile holds only the past")
