@@ -17,24 +17,22 @@ struct OnlineMaterializationSink: OnlineSink {
         let layout = OnlineViewLayout(project: project, view: view.name, joinKeys: view.joinKeys,
                                       features: view.fields.map { (name: $0.name, type: $0.type) }, ttl: view.ttl, keyExpiry: false)
         let online = try OnlineRowsConversion.rows(latest, view: view)
-        let box = ResultBox<OnlineWriteStats>()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do { box.set(.success(try await store.write(layout, rows: online))) } catch { box.set(.failure(error)) }
-            done.signal()
-        }
-        done.wait()
-        return try box.get().written
+        return try waiting { try await store.write(layout, rows: online) }.written
     }
 
     func writeTiles(view: AggregationView, events: ColumnBatch) throws -> Int {
         let spec = AggregationViewSpec(view)
         let layout = try AggregateTileLayout(spec: spec, joinKeys: view.joinKeys, project: project)
         let rows = try AggregateEvents(batch: events, layout: layout)
-        let box = ResultBox<Int>()
+        return try waiting { try await store.replaceTiles(layout, events: rows, now: .now()) }
+    }
+
+    /// Runs an online store call from the materializer's blocking thread and waits for its result.
+    private func waiting<T: Sendable>(_ call: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         Task {
-            do { box.set(.success(try await store.replaceTiles(layout, events: rows, now: .now()))) } catch { box.set(.failure(error)) }
+            do { box.set(.success(try await call())) } catch { box.set(.failure(error)) }
             done.signal()
         }
         done.wait()
