@@ -21,16 +21,16 @@ enum DriftSamples {
 
     private static func numbers(_ column: Column, capacity: Int, seed: UInt64) -> [Double] {
         var reservoir = Reservoir<Double>(capacity: capacity, seed: seed)
-        for row in 0..<column.count {
-            reservoir.add(column.isNull(row) ? .nan : (column.value(at: row).doubleValue ?? .nan))
-        }
+        for value in column.doubleValues(nullValue: .nan) { reservoir.add(value) }
         return reservoir.values
     }
 
     private static func categories(_ column: Column, capacity: Int, seed: UInt64) -> [String?] {
         // Nulls are missing values, which the tests drop: they take no place in the sample.
         var reservoir = Reservoir<String>(capacity: capacity, seed: seed)
-        for row in 0..<column.count where !column.isNull(row) { reservoir.add("\(column.value(at: row))") }
+        for row in 0..<column.count where !column.isNull(row) {
+            reservoir.add(column.type == .string ? column.string(at: row)! : "\(column.value(at: row))")
+        }
         return reservoir.values.map(Optional.some)
     }
 }
