@@ -9,7 +9,6 @@
 /// empty bins filled (0.0001, or a millionth of the smallest share when that is smaller) so no term is
 /// infinite. Evidently's own threshold for it is 0.1.
 package enum PopulationStabilityIndex {
-    package static let defaultThreshold = 0.1
 
     package static func index(reference: [Double], current: [Double]) -> Double {
         let shares = DriftBinning.shares(reference: reference, current: current, fillZeroes: true)

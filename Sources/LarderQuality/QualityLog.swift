@@ -33,12 +33,6 @@ public struct QualityLog: Sendable {
         try database.withConnection { db in try db.transaction { db in try Self.insert(db, report, jobID: jobID, now: now) } }
     }
 
-    /// Stores every result of `report` under `jobID`, on the database's queue (for async callers).
-    public func save(_ report: QualityReport, jobID: Int64, now: Timestamp = .now()) async throws {
-        guard !report.results.isEmpty else { return }
-        try await database.write { db in try Self.insert(db, report, jobID: jobID, now: now) }
-    }
-
     /// Inserts the results, inside the caller's transaction.
     static func insert(_ db: SQLiteConnection, _ report: QualityReport, jobID: Int64, now: Timestamp) throws {
         for result in report.results {

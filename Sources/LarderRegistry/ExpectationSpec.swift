@@ -50,7 +50,11 @@ public struct ExpectationSpec: Codable, Sendable, Equatable {
         case "unique_per_entity_and_time": rule = .uniquePerEntityAndTime
         case "mean": guard let field else { return nil }; rule = .mean(field: field, min: min, max: max)
         case "stddev": guard let field else { return nil }; rule = .stddev(field: field, min: min, max: max)
-        case "row_count": rule = .rowCount(min: min.map { Int($0) }, max: max.map { Int($0) })
+        case "row_count":
+            // A bound that is not a whole number (an edited or damaged registry) makes the spec unreadable, not a trap.
+            let low = min.map { Int(exactly: $0) }, high = max.map { Int(exactly: $0) }
+            if low == .some(nil) || high == .some(nil) { return nil }
+            rule = .rowCount(min: low ?? nil, max: high ?? nil)
         case "max_staleness":
             guard let stalenessMicroseconds else { return nil }
             rule = .maxStaleness(TimeSpan(microseconds: stalenessMicroseconds))
